@@ -1,0 +1,79 @@
+"""General checks: exact answers, numbers, labels, patterns."""
+from __future__ import annotations
+
+import re
+
+from capcheck.checks.registry import register
+
+_NUMBER = re.compile(r"(?<![\w.])-?\d{1,15}(?:,\d{3})*(?:\.\d+)?(?![\w])")
+
+
+def normalize(text: str) -> str:
+    """Lowercase, trim, drop surrounding punctuation and quotes."""
+    return re.sub(r"\s+", " ", text.strip().lower()).strip(" .!?\"'`*")
+
+
+def numbers_in(text: str) -> list[float]:
+    """Numbers written in `text` (commas as thousands separators allowed), in order."""
+    out = []
+    for match in _NUMBER.finditer(text):
+        try:
+            out.append(float(match.group().replace(",", "")))
+        except ValueError:
+            continue
+    return out
+
+
+def final_number(text: str) -> float | None:
+    """The number a reply ends on: after 'answer is'/'=' when present, else the last one."""
+    marked = re.split(r"(?i)answer(?: is)?[:\s]|=", text)
+    for part in (marked[-1], text) if len(marked) > 1 else (text,):
+        values = numbers_in(part)
+        if values:
+            return values[0] if part is not text else values[-1]
+    return None
+
+
+@register("exact")
+def exact(output: str, value: str) -> bool:
+    """The whole reply equals `value`, ignoring case, spacing and surrounding punctuation."""
+    return normalize(output) == normalize(str(value))
+
+
+@register("contains")
+def contains(output: str, value: str | list[str], case_sensitive: bool = False) -> bool:
+    """The reply contains `value` (or every item of a list) as a whole word or phrase."""
+    values = value if isinstance(value, list) else [value]
+    flags = 0 if case_sensitive else re.IGNORECASE
+    return all(re.search(rf"(?<!\w){re.escape(str(v))}(?!\w)", output, flags) for v in values)
+
+
+@register("not_contains")
+def not_contains(output: str, value: str | list[str]) -> bool:
+    """The reply contains none of the given words or phrases (case-insensitive)."""
+    values = value if isinstance(value, list) else [value]
+    return not any(re.search(rf"(?<!\w){re.escape(str(v))}(?!\w)", output, re.IGNORECASE) for v in values)
+
+
+@register("number")
+def number(output: str, value: float, tolerance: float = 1e-6) -> bool:
+    """The reply's final number (see final_number) equals `value`."""
+    found = final_number(output)
+    return found is not None and abs(found - float(value)) <= tolerance
+
+
+@register("label")
+def label(output: str, value: str, options: list[str]) -> bool:
+    """The reply names `value` and no other of the `options` (first-word or whole-word match)."""
+    text = normalize(output)
+    named = [o for o in options if re.search(rf"(?<!\w){re.escape(o.lower())}(?!\w)", text)]
+    if named == [value] or (named and text.startswith(value.lower()) and named[0] == value):
+        return True
+    return False
+
+
+@register("regex")
+def regex(output: str, pattern: str, fullmatch: bool = False) -> bool:
+    """The reply matches a regular expression (search, or fullmatch after trimming)."""
+    compiled = re.compile(pattern, re.IGNORECASE | re.DOTALL)
+    return bool(compiled.fullmatch(output.strip()) if fullmatch else compiled.search(output))

@@ -1,0 +1,64 @@
+"""The registry of check functions, by name.
+
+A check takes the model's output and keyword arguments from the case data and
+returns True/False, a float in [0, 1], or (score, info) where info is a small dict
+of measurements kept in the case's details (e.g. lint errors per 100 words). A check that raises scores its case as
+failed, with the error recorded; it never stops the run.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+CheckFn = Callable[..., "bool | float"]
+_CHECKS: dict[str, CheckFn] = {}
+MAX_OUTPUT_CHARS = 20_000
+"""Outputs longer than this are cut before any check sees them (no check needs more)."""
+
+
+def register(name: str) -> Callable[[CheckFn], CheckFn]:
+    """Decorator: make a function available to suite data as {"name": name}."""
+
+    def wrap(fn: CheckFn) -> CheckFn:
+        if name in _CHECKS and _CHECKS[name] is not fn:
+            raise ValueError(f"check {name!r} is registered twice")
+        _CHECKS[name] = fn
+        return fn
+
+    return wrap
+
+
+def get(name: str) -> CheckFn:
+    try:
+        return _CHECKS[name]
+    except KeyError:
+        known = ", ".join(sorted(_CHECKS))
+        raise KeyError(f"unknown check {name!r}; known checks: {known}") from None
+
+
+def names() -> list[str]:
+    return sorted(_CHECKS)
+
+
+def run_check(name: str, output: str, args: dict[str, Any]) -> tuple[float, dict[str, Any]]:
+    """Score `output` with a check: (score in [0, 1], info). A check that raises scores 0
+    and its error is recorded in info["error"]."""
+    try:
+        fn = get(name)
+        value = fn(sanitize(output), **args)
+        info: dict[str, Any] = {}
+        if isinstance(value, tuple):
+            value, info = value
+        score = (1.0 if value else 0.0) if isinstance(value, bool) else max(0.0, min(1.0, float(value)))
+        if score != score:  # NaN
+            return 0.0, {"error": "check returned NaN"}
+        return score, dict(info)
+    except Exception as exc:  # a check must never crash the run
+        return 0.0, {"error": f"{type(exc).__name__}: {exc}"[:300]}
+
+
+def sanitize(output: Any) -> str:
+    """A bounded, printable str: decode bytes leniently, drop control characters, cap the length."""
+    if isinstance(output, bytes):
+        output = output.decode("utf-8", errors="replace")
+    text = str(output)[:MAX_OUTPUT_CHARS]
+    return "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())

@@ -1,0 +1,226 @@
+"""The transformers engine: CPU fallback and reference implementation.
+
+Sorts requests by length to limit padding, batches them, and restores input order.
+The only engine module that imports torch and transformers.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable, Sequence, TypeVar
+
+from capcheck.checkpoint import Checkpoint
+from capcheck.engines import prompts
+from capcheck.engines.base import EngineConfig, EngineInfo
+from capcheck.requests import (
+    Completion,
+    Decoding,
+    GenerateRequest,
+    Loglikelihood,
+    LoglikelihoodRequest,
+    RollingRequest,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Logits of a forward pass cost batch x length x vocab floats; cap the product.
+_TOKENS_PER_SCORING_BATCH = 4096
+
+
+class HFEngine:
+    """Batched inference with transformers (greedy by default, optional PEFT adapter)."""
+
+    def __init__(self, checkpoint: Checkpoint, config: EngineConfig | None = None) -> None:
+        import torch
+        import transformers
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        self.config = config or EngineConfig()
+        self._torch = torch
+        if self.config.threads:
+            torch.set_num_threads(self.config.threads)
+        dtype = _torch_dtype(torch, self.config.dtype)
+        load_kwargs: dict[str, Any] = {
+            "dtype": dtype,
+            "trust_remote_code": self.config.trust_remote_code,
+            "use_safetensors": None if self.config.allow_pickle else True,
+        }
+        self.tokenizer = AutoTokenizer.from_pretrained(
+            checkpoint.model, trust_remote_code=self.config.trust_remote_code
+        )
+        model = AutoModelForCausalLM.from_pretrained(checkpoint.model, **load_kwargs)
+        if checkpoint.adapter is not None:
+            from peft import PeftModel
+
+            model = PeftModel.from_pretrained(model, str(checkpoint.adapter))
+        self.model = model.eval()
+        warnings = () if prompts.has_chat_template(self.tokenizer) else (prompts.NO_TEMPLATE_WARNING,)
+        if warnings:
+            log.warning(warnings[0])
+        self._info = EngineInfo("hf", f"transformers {transformers.__version__}", self.config.dtype, warnings)
+        self._stop_ids = prompts.stop_token_ids(
+            self.tokenizer, getattr(model.generation_config, "eos_token_id", None)
+        )
+        self._pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self._stop_ids[0]
+        self._max_length = int(getattr(model.config, "max_position_embeddings", 2048) or 2048)
+        self.progress: Callable[[str, int], None] | None = None
+        """Called with (kind, n_done) after each batch; the plugin hooks a progress bar here."""
+
+    @property
+    def info(self) -> EngineInfo:
+        return self._info
+
+    # --- generation -------------------------------------------------------------
+
+    def generate(self, requests: Sequence[GenerateRequest]) -> list[Completion]:
+        results: list[Completion | None] = [None] * len(requests)
+        by_decoding: dict[Decoding, list[int]] = {}
+        for index, request in enumerate(requests):
+            by_decoding.setdefault(request.decoding, []).append(index)
+        for decoding, indices in by_decoding.items():
+            ids = [prompts.prompt_ids(self.tokenizer, requests[i].prompt) for i in indices]
+            outs = _sorted_batches(ids, self.config.batch_size, lambda b: self._generate_batch(b, decoding))
+            for i, out in zip(indices, outs):
+                results[i] = out
+            self._report("generate", len(indices))
+        return results  # type: ignore[return-value]
+
+    def _generate_batch(self, batch: list[list[int]], decoding: Decoding) -> list[Completion]:
+        torch = self._torch
+        from transformers import GenerationConfig
+
+        budget = self._max_length - decoding.max_tokens
+        batch = [ids[-budget:] for ids in batch]
+        width = max(len(ids) for ids in batch)
+        input_ids = torch.tensor([[self._pad_id] * (width - len(ids)) + ids for ids in batch])
+        mask = torch.tensor([[0] * (width - len(ids)) + [1] * len(ids) for ids in batch])
+        # Built only from our Decoding: the checkpoint's generation_config is ignored.
+        gen_config = GenerationConfig(
+            do_sample=decoding.temperature > 0,
+            temperature=decoding.temperature if decoding.temperature > 0 else None,
+            top_p=None,
+            top_k=None,
+            max_new_tokens=decoding.max_tokens,
+            eos_token_id=self._stop_ids,
+            pad_token_id=self._pad_id,
+            stop_strings=list(decoding.stop) or None,
+        )
+        if decoding.temperature > 0:
+            torch.manual_seed(decoding.seed)
+        with torch.inference_mode():
+            out = self.model.generate(
+                input_ids=input_ids,
+                attention_mask=mask,
+                generation_config=gen_config,
+                tokenizer=self.tokenizer if decoding.stop else None,
+            )
+        completions = []
+        for row in out[:, width:].tolist():
+            tokens, ended = _strip_after_stop(row, self._stop_ids)
+            text = self.tokenizer.decode(tokens, skip_special_tokens=True)
+            text, hit_stop = prompts.cut_at_stop(text, decoding.stop)
+            finish = "stop" if ended or hit_stop or len(tokens) < decoding.max_tokens else "length"
+            completions.append(Completion(text=text.strip(), n_tokens=len(tokens), finish_reason=finish))
+        return completions
+
+    # --- scoring ----------------------------------------------------------------
+
+    def loglikelihood(self, requests: Sequence[LoglikelihoodRequest]) -> list[Loglikelihood]:
+        pairs = [prompts.context_continuation_ids(self.tokenizer, r.context, r.continuation) for r in requests]
+        items = [(ctx + cont, len(cont)) for ctx, cont in pairs]
+        results = self._score(items)
+        self._report("loglikelihood", len(requests))
+        return results
+
+    def loglikelihood_rolling(self, requests: Sequence[RollingRequest]) -> list[Loglikelihood]:
+        results = []
+        items: list[tuple[list[int], int]] = []
+        owners: list[int] = []
+        for index, request in enumerate(requests):
+            ids = prompts.rolling_ids(self.tokenizer, request.text)
+            # Texts longer than the context window are scored in consecutive windows,
+            # each conditioned on the tail of the previous one.
+            start = 1
+            while start < len(ids):
+                end = min(start + self._max_length // 2, len(ids))
+                ctx_start = max(0, end - self._max_length)
+                items.append((ids[ctx_start:end], end - start))
+                owners.append(index)
+                start = end
+        parts = self._score(items)
+        totals = [[0.0, 0, True] for _ in requests]
+        for owner, part in zip(owners, parts):
+            totals[owner][0] += part.logprob
+            totals[owner][1] += part.n_tokens
+            totals[owner][2] = totals[owner][2] and part.is_greedy
+        results = [Loglikelihood(float(lp), int(n), bool(g)) for lp, n, g in totals]
+        self._report("rolling", len(requests))
+        return results
+
+    def _score(self, items: list[tuple[list[int], int]]) -> list[Loglikelihood]:
+        """Score the last `n` tokens of each id list; batched by token budget."""
+        order = sorted(range(len(items)), key=lambda i: -len(items[i][0]))
+        results: list[Loglikelihood | None] = [None] * len(items)
+        batch: list[int] = []
+        for index in order:
+            width = len(items[batch[0]][0]) if batch else len(items[index][0])
+            if batch and (len(batch) + 1) * width > max(_TOKENS_PER_SCORING_BATCH, width) or len(batch) >= self.config.batch_size:
+                self._score_batch(items, batch, results)
+                batch = []
+            batch.append(index)
+        if batch:
+            self._score_batch(items, batch, results)
+        return results  # type: ignore[return-value]
+
+    def _score_batch(self, items: list[tuple[list[int], int]], batch: list[int], results: list) -> None:
+        torch = self._torch
+        seqs = [items[i][0][-self._max_length :] for i in batch]
+        width = max(len(s) for s in seqs)
+        input_ids = torch.tensor([s + [self._pad_id] * (width - len(s)) for s in seqs])
+        mask = torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in seqs])
+        with torch.inference_mode():
+            logits = self.model(input_ids=input_ids, attention_mask=mask).logits
+        for row, (index, seq) in enumerate(zip(batch, seqs)):
+            n = min(items[index][1], len(seq) - 1)
+            # Logits at position t predict token t+1.
+            scores = logits[row, len(seq) - n - 1 : len(seq) - 1].float().log_softmax(-1)
+            target = torch.tensor(seq[len(seq) - n :])
+            token_lp = scores.gather(-1, target[:, None]).squeeze(-1)
+            greedy = bool((scores.argmax(-1) == target).all())
+            results[index] = Loglikelihood(float(token_lp.sum()), n, greedy)
+
+    def _report(self, kind: str, n: int) -> None:
+        if self.progress is not None:
+            self.progress(kind, n)
+
+    def close(self) -> None:
+        self.model = None  # type: ignore[assignment]
+        import gc
+
+        gc.collect()
+
+
+def _strip_after_stop(row: list[int], stop_ids: list[int]) -> tuple[list[int], bool]:
+    for position, token in enumerate(row):
+        if token in stop_ids:
+            return row[:position], True
+    return row, False
+
+
+def _sorted_batches(items: list[T], size: int, run: Callable[[list[T]], list[R]]) -> list[R]:
+    """Run `run` over batches of items sorted longest first; return results in input order."""
+    order = sorted(range(len(items)), key=lambda i: -len(items[i]))  # type: ignore[arg-type]
+    results: list[R | None] = [None] * len(items)
+    for start in range(0, len(order), size):
+        chunk = order[start : start + size]
+        for i, out in zip(chunk, run([items[i] for i in chunk])):
+            results[i] = out
+    return results  # type: ignore[return-value]
+
+
+def _torch_dtype(torch: Any, name: str) -> Any:
+    table = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+    if name not in table:
+        raise ValueError(f"--dtype {name!r}: choose one of {', '.join(table)}")
+    return table[name]

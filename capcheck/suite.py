@@ -1,0 +1,181 @@
+"""Suites: a named, versioned set of cases with a metric, a direction and a tolerance."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable, Iterable, Literal
+
+from capcheck.cases import Case, ChoiceCase, CompletionCase, ConversationCase, PassageCase, case_from_dict, case_to_dict
+from capcheck.errors import SuiteDataError
+from capcheck.requests import Decoding
+
+Direction = Literal["higher", "lower"]
+SCORER_VERSION = "1"
+"""Bump when the way cases are scored changes: every suite fingerprint changes with it."""
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A capability suite.
+
+    The metric is the mean of the per-case scores. For choice, completion and
+    conversation cases a case scores in [0, 1] (higher is better); for passages it
+    is the mean per-token loss (lower is better).
+    """
+
+    name: str
+    cases: tuple[Case, ...]
+    metric: str = "accuracy"
+    direction: Direction = "higher"
+    tolerance: float = 0.02
+    """Largest worsening of the metric (absolute, in metric units) that still passes."""
+    chance: float | None = None
+    """Score of a model that guesses (for the reader; not used in the verdict)."""
+    decoding: Decoding = field(default_factory=Decoding)
+    system_prompt: str | None = None
+    """Prepended as a system message to every chat prompt of the suite."""
+    version: str = "1"
+    description: str = ""
+    quick_size: int = 60
+    """Cases kept by --capcheck-quick (a stratified, fixed subset)."""
+
+    def __post_init__(self) -> None:
+        if not self.cases:
+            raise SuiteDataError(f"suite {self.name!r} has no cases")
+        seen: set[str] = set()
+        for case in self.cases:
+            if case.id in seen:
+                raise SuiteDataError(
+                    f"suite {self.name!r}: case id {case.id!r} appears twice. "
+                    "Case ids must be unique and stable; rename one of them."
+                )
+            seen.add(case.id)
+            _check_answers(self.name, case)
+        if self.direction not in ("higher", "lower"):
+            raise SuiteDataError(f"suite {self.name!r}: direction must be 'higher' or 'lower'")
+        kinds = {type(c) for c in self.cases}
+        if PassageCase in kinds and len(kinds) > 1:
+            raise SuiteDataError(
+                f"suite {self.name!r} mixes passages (loss, lower is better) with scored cases; "
+                "put passages in a suite of their own."
+            )
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Changes whenever a case, the scoring settings or the scorer changes."""
+        payload = {
+            "scorer": SCORER_VERSION,
+            "version": self.version,
+            "metric": self.metric,
+            "direction": self.direction,
+            "decoding": self.decoding.to_dict(),
+            "system_prompt": self.system_prompt,
+            "cases": [case_to_dict(c) for c in self.cases],
+        }
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    @property
+    def slug(self) -> str:
+        """File name stem for the suite's baseline."""
+        return self.name.replace("/", "--")
+
+    def quick(self) -> "Suite":
+        """A fixed subset stratified by category, for fast local iteration."""
+        if len(self.cases) <= self.quick_size:
+            return self
+        by_category: dict[str, list[Case]] = {}
+        for case in self.cases:
+            by_category.setdefault(case.category, []).append(case)
+        picked: list[Case] = []
+        round_index = 0
+        while len(picked) < self.quick_size:
+            for items in by_category.values():
+                # Evenly spaced picks keep the subset stable and spread over each category.
+                step = max(1, len(items) // max(1, self.quick_size // len(by_category)))
+                index = round_index * step
+                if index < len(items) and len(picked) < self.quick_size:
+                    picked.append(items[index])
+            round_index += 1
+        order = {c.id: i for i, c in enumerate(self.cases)}
+        picked.sort(key=lambda c: order[c.id])
+        return replace(self, cases=tuple(picked), name=self.name)
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted({c.category for c in self.cases})
+
+    @classmethod
+    def from_jsonl(cls, name: str, path: str | Path, **settings: Any) -> "Suite":
+        """Load cases from a JSONL file validated against the package's case schema."""
+        return cls(name=name, cases=tuple(load_cases(Path(path))), **settings)
+
+    @classmethod
+    def from_generator(cls, name: str, generate: Callable[[], Iterable[Case]], **settings: Any) -> "Suite":
+        """Build a suite from a deterministic generator (seed it inside)."""
+        return cls(name=name, cases=tuple(generate()), **settings)
+
+
+@lru_cache(maxsize=None)
+def case_schema() -> dict:
+    text = resources.files("capcheck.schemas").joinpath("case.schema.json").read_text()
+    return json.loads(text)
+
+
+@lru_cache(maxsize=None)
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(case_schema())
+
+
+def validate_case(data: Any, where: str) -> None:
+    """Raise SuiteDataError listing every schema error of one case, with its JSON path."""
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        lines = [f"  at {'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in errors[:5]]
+        raise SuiteDataError(f"{where}: the case does not match the suite case schema:\n" + "\n".join(lines))
+
+
+def load_cases(path: Path) -> list[Case]:
+    """Read and validate a JSONL file of cases; errors name the file and line."""
+    if not path.is_file():
+        raise SuiteDataError(f"suite data file {path} does not exist.")
+    cases: list[Case] = []
+    with path.open(encoding="utf-8", errors="strict") as handle:
+        try:
+            lines = list(handle)
+        except UnicodeDecodeError as exc:
+            raise SuiteDataError(f"{path}: not valid UTF-8 ({exc}). Save the file as UTF-8.") from exc
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise SuiteDataError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno}). Fix or remove the line.") from exc
+        validate_case(data, where)
+        cases.append(case_from_dict(data))
+    return cases
+
+
+def _check_answers(suite: str, case: Case) -> None:
+    choices = [(case.options, case.answer)] if isinstance(case, ChoiceCase) else []
+    if isinstance(case, ConversationCase):
+        choices = [(t.recall.options, t.recall.answer) for t in case.turns if t.recall]
+    for options, answer in choices:
+        if not 0 <= answer < len(options):
+            raise SuiteDataError(
+                f"suite {suite!r}, case {case.id!r}: answer index {answer} is outside its "
+                f"{len(options)} options (indices start at 0)."
+            )
+
+
+def case_kinds(suite: Suite) -> set[str]:
+    names = {ChoiceCase: "choice", CompletionCase: "completion", ConversationCase: "conversation", PassageCase: "passage"}
+    return {names[type(c)] for c in suite.cases}
