@@ -77,3 +77,33 @@ def regex(output: str, pattern: str, fullmatch: bool = False) -> bool:
     """The reply matches a regular expression (search, or fullmatch after trimming)."""
     compiled = re.compile(pattern, re.IGNORECASE | re.DOTALL)
     return bool(compiled.fullmatch(output.strip()) if fullmatch else compiled.search(output))
+
+
+def _answer_part(text: str) -> str:
+    """The text after the last 'answer is' / '=' marker (where a worked reply states its result)."""
+    return re.split(r"(?i)answer(?: is)?[:\s]|=", text)[-1]
+
+
+@register("single_number")
+def single_number(output: str, value: float, tolerance: float = 1e-6) -> bool:
+    """The reply commits to one number and it equals `value`.
+
+    Unlike `number`, a reply that lists candidates ("7 or 12", "10, 11, 12") fails even
+    when its last number is right. Working before an 'answer is' or '=' marker is
+    allowed ("5 + 7 = 12"); after it, or in a reply without one, every number must be
+    the same value.
+    """
+    values = numbers_in(_answer_part(output)) or numbers_in(output)
+    return bool(values) and all(abs(v - float(value)) <= tolerance for v in values)
+
+
+@register("single_label")
+def single_label(output: str, value: str, options: list[str]) -> bool:
+    """The reply names `value` and none of the other `options` (whole words, any case).
+
+    Unlike `label`, a reply starting with the right label but naming another one
+    ("yes or no", "Monday, Tuesday") fails.
+    """
+    text = normalize(output)
+    named = {o for o in options if re.search(rf"(?<!\w){re.escape(o.lower())}(?!\w)", text)}
+    return named == {value}

@@ -1,0 +1,133 @@
+"""The `capcheck` command: the gate without pytest plumbing, and small model tools.
+
+    capcheck gate   [--suites DIR] [pytest-style capcheck options]   exit 0 pass, 1 regressed, 2 could not run
+    capcheck record [--suites DIR] [options]                          record baselines from --model
+    capcheck damage --out DIR --std 0.02 [--model M]                  a noisy copy of a model (for tests, studies)
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+
+
+class _SessionGrabber:
+    """A pytest plugin object that keeps the capcheck session for the exit code."""
+
+    def __init__(self) -> None:
+        self.session: Any = None
+
+    def pytest_sessionfinish(self, session: Any) -> None:
+        from capcheck.plugin import SESSION_KEY
+
+        self.session = session.config.stash.get(SESSION_KEY, None)
+
+
+def _gate_parser(name: str) -> argparse.ArgumentParser:
+    from capcheck.plugin import OPTIONS
+
+    parser = argparse.ArgumentParser(prog=f"capcheck {name}", description=(
+        "Run the capability suites on a checkpoint and compare with the stored baselines."
+        if name == "gate" else "Record baselines of the capability suites from --model."))
+    parser.add_argument("--suites", default=None, metavar="PATH",
+                        help="suite files or folder (default: ./suites)")
+    parser.add_argument("-k", dest="keyword", default=None, help="only suites whose test name matches (pytest -k)")
+    for flag, dest, kwargs in OPTIONS:
+        if flag == "--capcheck-record":
+            continue
+        kwargs = {k: v for k, v in kwargs.items() if k != "default"}
+        kwargs.setdefault("help", f"passed to vLLM as {dest.removeprefix('capcheck_vllm_')}")
+        if kwargs.get("action") == "store_true":
+            parser.add_argument(flag, dest=dest, action="store_true", help=kwargs["help"])
+        else:
+            parser.add_argument(flag, dest=dest, **kwargs)
+    parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's per-test lines")
+    return parser
+
+
+def _pytest_args(ns: argparse.Namespace, record: bool) -> list[str]:
+    from capcheck.plugin import OPTIONS
+
+    suites = ns.suites or "suites"
+    if not Path(suites).exists():
+        raise SystemExit(_error(f"no suites at {suites!r}. Run from the project folder or pass --suites PATH."))
+    args = [suites, "-p", "no:cacheprovider", "-q" if not ns.verbose else "-v", "-o", "console_output_style=classic"]
+    if ns.keyword:
+        args += ["-k", ns.keyword]
+    for flag, dest, kwargs in OPTIONS:
+        if flag == "--capcheck-record":
+            continue
+        value = getattr(ns, dest, None)
+        if value is None or value is False:
+            continue
+        args += [flag] if value is True else [flag, str(value)]
+    if record:
+        args.append("--capcheck-record")
+    return args
+
+
+def _error(message: str) -> int:
+    print(f"capcheck: error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def run_gate(argv: Sequence[str], record: bool = False) -> int:
+    import pytest
+
+    from capcheck.verdict import Status
+
+    ns = _gate_parser("record" if record else "gate").parse_args(argv)
+    grabber = _SessionGrabber()
+    code = pytest.main(_pytest_args(ns, record), plugins=[grabber])
+    session = grabber.session
+    if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.INTERRUPTED):
+        return EXIT_ERROR
+    if code == pytest.ExitCode.NO_TESTS_COLLECTED or session is None or not session.suites:
+        return _error("no capability suites were selected; check --suites and -k.")
+    if session.error is not None:
+        return EXIT_ERROR
+    statuses = {v.status for v in session.verdicts.values()}
+    if statuses & {Status.MISSING, Status.STALE, Status.ERROR}:
+        return EXIT_ERROR
+    return EXIT_PASS if code == pytest.ExitCode.OK else EXIT_FAIL
+
+
+def run_damage(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="capcheck damage", description=(
+        "Save a copy of a model with Gaussian noise added to every weight: a known-bad checkpoint."))
+    parser.add_argument("--model", default=None, help="model to copy (default: the embedded model)")
+    parser.add_argument("--out", required=True, help="output directory (must not exist)")
+    parser.add_argument("--std", type=float, default=0.02, help="noise standard deviation (default 0.02)")
+    parser.add_argument("--seed", type=int, default=0)
+    ns = parser.parse_args(argv)
+    from capcheck.damage import add_noise
+    from capcheck.errors import CapcheckError
+
+    try:
+        add_noise(ns.model, Path(ns.out), ns.std, ns.seed)
+    except CapcheckError as exc:
+        return _error(str(exc))
+    print(f"wrote {ns.out} (noise std {ns.std}, seed {ns.seed})")
+    return EXIT_PASS
+
+
+COMMANDS = {"gate": lambda a: run_gate(a), "record": lambda a: run_gate(a, record=True), "damage": run_damage}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        print(__doc__.strip())
+        print("\nRun `capcheck COMMAND --help` for a command's options.")
+        return EXIT_PASS if argv else EXIT_ERROR
+    command, rest = argv[0], argv[1:]
+    if command not in COMMANDS:
+        return _error(f"unknown command {command!r}; choose one of {', '.join(COMMANDS)}.")
+    return COMMANDS[command](rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

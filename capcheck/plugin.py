@@ -1,0 +1,184 @@
+"""The pytest plugin: options, the session fixture, suite collection and the summary.
+
+Thin on purpose: the work lives in capcheck.session. Registered through the
+`pytest11` entry point, so `pytest suites --model path/` just works.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+import pytest
+
+from capcheck.errors import CapcheckError
+from capcheck.suite import Suite
+
+if TYPE_CHECKING:
+    from capcheck.session import CapcheckSession
+
+SESSION_KEY = pytest.StashKey["CapcheckSession"]()
+MARKER = "capcheck_suite"
+
+# (option, dest, kwargs): one table, so the CLI can show the same options.
+OPTIONS: list[tuple[str, str, dict[str, Any]]] = [
+    ("--model", "capcheck_model", {"metavar": "PATH|HUB_ID|ALIAS",
+        "help": "checkpoint to check: a model directory, a LoRA adapter directory, a hub id, or "
+                "'smollm2-135m-instruct' (the embedded default, used when --model is left out)"}),
+    ("--adapter", "capcheck_adapter", {"metavar": "DIR", "help": "LoRA adapter directory to apply on --model"}),
+    ("--engine", "capcheck_engine", {"choices": ["auto", "hf", "vllm", "scripted"],
+        "help": "inference engine; auto picks vllm when installed, else hf (transformers)"}),
+    ("--baselines", "capcheck_baselines", {"metavar": "DIR", "help": "baselines directory (default: baselines/)"}),
+    ("--capcheck-base", "capcheck_base", {"metavar": "NAME",
+        "help": "baseline folder to compare with (default: derived from the model)"}),
+    ("--capcheck-record", "capcheck_record", {"action": "store_true", "default": None,
+        "help": "record baselines from the current --model instead of comparing"}),
+    ("--tolerance", "capcheck_tolerance", {"type": float, "metavar": "X",
+        "help": "override every suite's tolerance (absolute, in metric units)"}),
+    ("--dtype", "capcheck_dtype", {"choices": ["float32", "bfloat16", "float16"], "help": "model dtype (default float32)"}),
+    ("--batch-size", "capcheck_batch_size", {"type": int, "metavar": "N", "help": "requests per batch (default 32)"}),
+    ("--capcheck-threads", "capcheck_threads", {"type": int, "metavar": "N", "help": "CPU threads for torch"}),
+    ("--capcheck-quick", "capcheck_quick", {"action": "store_true", "default": None,
+        "help": "run a fixed, stratified subset of each suite (local iteration)"}),
+    ("--capcheck-alpha", "capcheck_alpha", {"type": float, "metavar": "P", "help": "significance level (default 0.05)"}),
+    ("--capcheck-inconclusive", "capcheck_inconclusive", {"choices": ["fail", "pass"],
+        "help": "whether a worsening beyond tolerance that is not significant fails (default fail)"}),
+    ("--allow-pickle", "capcheck_allow_pickle", {"action": "store_true", "default": None,
+        "help": "allow pickle weights (.bin/.pt); they can run code when loaded"}),
+    ("--trust-remote-code", "capcheck_trust_remote_code", {"action": "store_true", "default": None,
+        "help": "allow model code shipped with the checkpoint to run"}),
+    ("--vllm-tensor-parallel-size", "capcheck_vllm_tensor_parallel_size", {"type": int, "metavar": "N"}),
+    ("--vllm-pipeline-parallel-size", "capcheck_vllm_pipeline_parallel_size", {"type": int, "metavar": "N"}),
+    ("--vllm-data-parallel-size", "capcheck_vllm_data_parallel_size", {"type": int, "metavar": "N"}),
+    ("--vllm-gpu-memory-utilization", "capcheck_vllm_gpu_memory_utilization", {"type": float, "metavar": "F"}),
+    ("--vllm-max-model-len", "capcheck_vllm_max_model_len", {"type": int, "metavar": "N"}),
+    ("--vllm-enforce-eager", "capcheck_vllm_enforce_eager", {"choices": ["true", "false"]}),
+]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("capcheck", "capcheck: capability regression gate for fine-tuned models")
+    for flag, dest, kwargs in OPTIONS:
+        kwargs = dict(kwargs)
+        kwargs.setdefault("default", None)
+        kwargs.setdefault("help", f"passed to vLLM as {dest.removeprefix('capcheck_vllm_')}")
+        group.addoption(flag, dest=dest, **kwargs)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"{MARKER}(suite): a capability test; carries its capcheck Suite")
+    from capcheck.session import CapcheckSession
+    from capcheck.settings import merge, pyproject_defaults
+
+    try:
+        settings = merge(_cli_values(config), pyproject_defaults(Path(config.rootpath)))
+    except CapcheckError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[SESSION_KEY] = CapcheckSession(settings, Path(config.rootpath), record_command="pytest")
+
+
+def _cli_values(config: pytest.Config) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for _flag, dest, _ in OPTIONS:
+        value = config.getoption(dest)
+        key = dest.removeprefix("capcheck_")
+        if key.startswith("vllm_"):
+            if value is not None:
+                extra[key.removeprefix("vllm_")] = value == "true" if value in ("true", "false") else value
+            continue
+        values[key] = value
+    values["engine_extra"] = extra or None
+    return values
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    session = config.stash.get(SESSION_KEY, None)
+    if session is None:
+        return None
+    s = session.settings
+    model = s.model or "smollm2-135m-instruct (embedded default)"
+    engine = s.engine if s.engine == session.engine_name else f"{s.engine} -> {session.engine_name}"
+    mode = " record" if s.record else ""
+    return f"capcheck: model={model}{' adapter=' + s.adapter if s.adapter else ''} engine={engine} dtype={s.dtype}{mode}{' quick' if s.quick else ''}"
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """After -k/-m deselection: the suites of the selected tests are the session's plan."""
+    capcheck = session.config.stash[SESSION_KEY]
+    for item in session.items:
+        marker = item.get_closest_marker(MARKER)
+        if marker is not None:
+            suite = marker.args[0]
+            try:
+                capcheck.add_suite(suite, source=_relative(item, session.config))
+            except CapcheckError as exc:
+                raise pytest.UsageError(str(exc)) from None
+
+
+def _relative(item: pytest.Item, config: pytest.Config) -> str:
+    try:
+        return str(Path(item.path).relative_to(config.rootpath))
+    except ValueError:
+        return str(item.path)
+
+
+@pytest.fixture(scope="session")
+def capcheck_session(request: pytest.FixtureRequest) -> "CapcheckSession":
+    """The session's CapcheckSession (suites, settings, verdicts)."""
+    return request.config.stash[SESSION_KEY]
+
+
+def check_suite(capcheck_session: "CapcheckSession", name: str) -> None:
+    """Fail the calling test with the readable diff when the suite did not pass."""
+    __tracebackhide__ = True
+    from capcheck.report.explain import explain
+
+    try:
+        verdict = capcheck_session.verdict(name)
+    except CapcheckError as exc:
+        pytest.fail(f"capcheck could not run: {exc}", pytrace=False)
+    if verdict.failed(capcheck_session.policy):
+        pytest.fail(explain(verdict), pytrace=False)
+
+
+def suite_test(suite: Suite) -> Callable[..., None]:
+    """A pytest test for `suite`: assign it to a `test_*` name in a suite file.
+
+        grammar = Suite.from_jsonl("grammar/minimal-pairs", DATA / "grammar.jsonl")
+        test_grammar = suite_test(grammar)
+    """
+
+    def test(capcheck_session: "CapcheckSession") -> None:
+        __tracebackhide__ = True
+        check_suite(capcheck_session, suite.name)
+
+    test.__name__ = "test_" + suite.slug.replace("-", "_").replace(".", "_")
+    test.__doc__ = f"capcheck suite {suite.name}: {suite.description or suite.metric}"
+    return pytest.mark.capcheck_suite(suite)(test)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    session = config.stash.get(SESSION_KEY, None)
+    if session is None or not session.verdicts:
+        return
+    from capcheck.report.console import render_summary
+
+    verdicts = [session.verdicts[name] for name in session.suites if name in session.verdicts]
+    terminalreporter.section("capcheck summary")
+    terminalreporter.write(render_summary(verdicts, summary_header(session), session.policy, terminalreporter._tw._file))
+
+
+def summary_header(session: "CapcheckSession") -> str:
+    r = session.report
+    parts = []
+    if r.checkpoint is not None:
+        parts.append(f"model {r.checkpoint.display_name} ({r.checkpoint.fingerprint})")
+    if r.engine is not None:
+        parts.append(f"engine {r.engine.name} ({r.engine.version}, {r.engine.dtype})")
+    if r.baseline_dir is not None:
+        parts.append(f"baselines {r.baseline_dir}")
+    st = r.stats
+    parts.append(f"{st.requested} requests ({st.unique} unique) in {len(st.calls)} engine calls, "
+                 f"load {r.load_seconds:.1f}s + inference {r.run_seconds:.1f}s, {st.generated_tokens} tokens generated")
+    return "capcheck: " + "; ".join(parts)
+

@@ -1,0 +1,160 @@
+"""A capcheck session: one checkpoint, one engine, one batched plan, one verdict per suite.
+
+Used by the pytest plugin (and through it by the CLI). Runs lazily, once, at the
+first capability test, for every suite selected in the session.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from capcheck import baseline as baselines
+from capcheck import checkpoint as checkpoints
+from capcheck.checkpoint import Checkpoint
+from capcheck.engines import EngineConfig, load_engine, pick_engine
+from capcheck.engines.base import EngineInfo
+from capcheck.errors import BaselineError, CapcheckError
+from capcheck.plan import RunStats, run_suites
+from capcheck.results import SuiteResult
+from capcheck.settings import Settings
+from capcheck.suite import Suite
+from capcheck.verdict import Policy, Status, Verdict, judge
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SessionReport:
+    """What happened, for the summary: who, how, how long."""
+
+    checkpoint: Checkpoint | None = None
+    engine: EngineInfo | None = None
+    baseline_dir: Path | None = None
+    stats: RunStats = field(default_factory=RunStats)
+    load_seconds: float = 0.0
+    run_seconds: float = 0.0
+
+
+class CapcheckSession:
+    """Holds the selected suites; runs them all the first time a verdict is asked for."""
+
+    def __init__(self, settings: Settings, rootdir: Path, record_command: str = "pytest suites") -> None:
+        self.settings = settings
+        self.rootdir = rootdir
+        self.suites: dict[str, Suite] = {}
+        self.suite_files: dict[str, str] = {}
+        self.verdicts: dict[str, Verdict] = {}
+        self.results: dict[str, SuiteResult] = {}
+        self.report = SessionReport()
+        self.policy = Policy(alpha=settings.alpha, inconclusive_fails=settings.inconclusive == "fail",
+                             tolerance=settings.tolerance)
+        self.engine_name = pick_engine(settings.engine)
+        self.record_command = record_command
+        self._error: Exception | None = None
+        self._ran = False
+
+    def add_suite(self, suite: Suite, source: str = "") -> None:
+        known = self.suites.get(suite.name)
+        if known is not None and known.fingerprint != suite.fingerprint:
+            raise CapcheckError(f"two different suites are named '{suite.name}' ({self.suite_files[suite.name]} and {source}); rename one.")
+        self.suites[suite.name] = suite
+        self.suite_files[suite.name] = source
+
+    # --- running ------------------------------------------------------------------
+
+    def verdict(self, name: str) -> Verdict:
+        """The verdict of one suite (runs the whole session plan on first call)."""
+        if not self._ran:
+            self._ran = True
+            try:
+                self._run()
+            except Exception as exc:  # reported on every capability test, not as a crash
+                self._error = exc
+        if self._error is not None:
+            raise self._error
+        return self.verdicts[name]
+
+    def _run(self) -> None:
+        settings = self.settings
+        report = self.report
+        checkpoint = checkpoints.resolve(settings.model, settings.adapter, allow_pickle=settings.allow_pickle)
+        report.checkpoint = checkpoint
+        report.baseline_dir = self.baseline_dir(checkpoint)
+        run = {name: (s.quick() if settings.quick else s) for name, s in self.suites.items()}
+        expected = {} if settings.record else {name: self._load_baseline(s) for name, s in self.suites.items()}
+        start = time.perf_counter()
+        config = EngineConfig(
+            dtype=settings.dtype, batch_size=settings.batch_size, threads=settings.torch_threads,
+            trust_remote_code=settings.trust_remote_code, allow_pickle=settings.allow_pickle,
+            extra=dict(settings.engine_extra),
+        )
+        engine = load_engine(self.engine_name, checkpoint, config)
+        report.engine = engine.info
+        report.load_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        try:
+            self.results = run_suites(list(run.values()), engine, report.stats)
+        finally:
+            engine.close()
+        report.run_seconds = time.perf_counter() - start
+        for name, suite in self.suites.items():
+            self.verdicts[name] = self._decide(suite, self.results[name], expected.get(name), checkpoint, engine.info)
+
+    def baseline_dir(self, checkpoint: Checkpoint) -> Path:
+        root = (self.rootdir / self.settings.baselines).resolve()
+        if self.settings.base:
+            return root / self.settings.base
+        own = root / checkpoint.base_slug
+        if self.settings.record or own.is_dir():
+            return own
+        folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+        return folders[0] if len(folders) == 1 else own
+
+    def _load_baseline(self, suite: Suite) -> baselines.Baseline | Exception:
+        assert self.report.baseline_dir is not None
+        path = self.report.baseline_dir / f"{suite.slug}.json"
+        try:
+            return baselines.read(path, suite, self.record_hint(suite))
+        except BaselineError as exc:
+            return exc
+
+    def record_hint(self, suite: Suite) -> str:
+        source = self.suite_files.get(suite.name) or "suites"
+        model = self.settings.model or "smollm2-135m-instruct"
+        return f"{self.record_command} {source} --model {model} --capcheck-record   (run it on the base model)"
+
+    def _decide(self, suite: Suite, result: SuiteResult, expected: object, checkpoint: Checkpoint, engine: EngineInfo) -> Verdict:
+        tolerance = self.policy.tolerance if self.policy.tolerance is not None else suite.tolerance
+        if self.settings.record:
+            assert self.report.baseline_dir is not None
+            path = self.report.baseline_dir / f"{suite.slug}.json"
+            baselines.write(path, baselines.to_json(result, suite, checkpoint, engine, quick=self.settings.quick))
+            verdict = Verdict(suite.name, suite.metric, suite.direction, Status.RECORDED, tolerance, n=len(result.cases))
+            verdict.candidate_score = result.score
+            verdict.message = f"recorded {path}"
+            return verdict
+        if isinstance(expected, Exception):
+            status = Status.MISSING if "no baseline" in str(expected) else Status.ERROR
+            verdict = Verdict(suite.name, suite.metric, suite.direction, status, tolerance, n=len(result.cases))
+            verdict.candidate_score = result.score
+            verdict.message = str(expected)
+            return verdict
+        assert isinstance(expected, baselines.Baseline)
+        if expected.data["suite"]["fingerprint"] != suite.fingerprint:
+            verdict = Verdict(suite.name, suite.metric, suite.direction, Status.STALE, tolerance, n=len(result.cases))
+            verdict.candidate_score, verdict.base_score = result.score, expected.result.score
+            verdict.message = (
+                f"the baseline {expected.path} was recorded for another version of the suite "
+                f"(fingerprint {expected.data['suite']['fingerprint']}, now {suite.fingerprint}): its cases or "
+                f"scoring changed. Re-record it with:\n    {self.record_hint(suite)}"
+            )
+            return verdict
+        if expected.quick and not self.settings.quick:
+            log.warning("baseline %s was recorded in quick mode; only its cases are compared", expected.path)
+        return judge(result, expected, tolerance, self.policy, candidate_engine=engine.name)
+
+    @property
+    def error(self) -> Exception | None:
+        return self._error
