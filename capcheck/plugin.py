@@ -69,11 +69,21 @@ def pytest_configure(config: pytest.Config) -> None:
     from capcheck.session import CapcheckSession
     from capcheck.settings import merge, pyproject_defaults
 
+    project = project_dir(config)
     try:
-        settings = merge(_cli_values(config), pyproject_defaults(Path(config.rootpath)))
+        settings = merge(_cli_values(config), pyproject_defaults(project))
     except CapcheckError as exc:
         raise pytest.UsageError(str(exc)) from None
-    config.stash[SESSION_KEY] = CapcheckSession(settings, Path(config.rootpath), record_command="pytest")
+    config.stash[SESSION_KEY] = CapcheckSession(settings, project, record_command="pytest")
+
+
+def project_dir(config: pytest.Config) -> Path:
+    """Where pyproject.toml and baselines/ are looked up: the folder of pytest's config file,
+    else the folder pytest was started in (pytest's rootdir guess can be thrown off by
+    option values such as --model PATH)."""
+    if config.inipath is not None:
+        return Path(config.inipath).parent
+    return Path(config.invocation_params.dir)
 
 
 def _cli_values(config: pytest.Config) -> dict[str, Any]:
@@ -116,8 +126,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def _relative(item: pytest.Item, config: pytest.Config) -> str:
+    """The suite file as the user would type it from where pytest was started."""
     try:
-        return str(Path(item.path).relative_to(config.rootpath))
+        return str(Path(item.path).relative_to(config.invocation_params.dir))
     except ValueError:
         return str(item.path)
 
@@ -149,7 +160,6 @@ def suite_test(suite: Suite) -> Callable[..., None]:
     """
 
     def test(capcheck_session: "CapcheckSession") -> None:
-        __tracebackhide__ = True
         check_suite(capcheck_session, suite.name)
 
     test.__name__ = "test_" + suite.slug.replace("-", "_").replace(".", "_")

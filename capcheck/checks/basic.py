@@ -64,12 +64,17 @@ def number(output: str, value: float, tolerance: float = 1e-6) -> bool:
 
 @register("label")
 def label(output: str, value: str, options: list[str]) -> bool:
-    """The reply names `value` and no other of the `options` (first-word or whole-word match)."""
+    """The reply gives `value` as its answer: it names no other option, or it opens with
+    `value` and names no other option in that first sentence ("Yes, because ...")."""
     text = normalize(output)
-    named = [o for o in options if re.search(rf"(?<!\w){re.escape(o.lower())}(?!\w)", text)]
-    if named == [value] or (named and text.startswith(value.lower()) and named[0] == value):
+
+    def named_in(part: str) -> list[str]:
+        return [o for o in options if re.search(rf"(?<!\w){re.escape(o.lower())}(?!\w)", part)]
+
+    if named_in(text) == [value]:
         return True
-    return False
+    first_sentence = re.split(r"[.!?\n]", text, maxsplit=1)[0]
+    return text.startswith(value.lower()) and named_in(first_sentence) == [value]
 
 
 @register("regex")
@@ -99,11 +104,24 @@ def single_number(output: str, value: float, tolerance: float = 1e-6) -> bool:
 
 @register("single_label")
 def single_label(output: str, value: str, options: list[str]) -> bool:
-    """The reply names `value` and none of the other `options` (whole words, any case).
+    """The reply commits to `value`: it names no other of the `options`, or it opens
+    with `value` used as a statement ("Anna is taller than Ben.").
 
-    Unlike `label`, a reply starting with the right label but naming another one
-    ("yes or no", "Monday, Tuesday") fails.
+    Unlike `label`, a reply that lists or hedges between labels fails even when it
+    starts with the right one: "yes or no", "Monday, Tuesday", "Yes. No.".
     """
     text = normalize(output)
-    named = {o for o in options if re.search(rf"(?<!\w){re.escape(o.lower())}(?!\w)", text)}
-    return named == {value}
+    others = [o.lower() for o in options if o != value]
+    if not re.search(rf"(?<!\w){re.escape(value.lower())}(?!\w)", text):
+        return False
+    if not any(re.search(rf"(?<!\w){re.escape(o)}(?!\w)", text) for o in others):
+        return True
+    opening = re.match(rf"{re.escape(value.lower())}(?!\w)(.*)", text, re.DOTALL)
+    if opening is None:
+        return False
+    # What follows the opening label must not be a hedge or a second label.
+    rest = re.sub(r"^[\W_]+", "", opening.group(1))
+    if re.match(r"(?:or|nor)\b", rest):
+        return False
+    rest = re.sub(r"^(?:and|vs)\b[\W_]*", "", rest)
+    return not any(re.match(rf"{re.escape(o)}(?!\w)", rest) for o in others)

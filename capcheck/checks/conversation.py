@@ -26,15 +26,17 @@ def words(text: str) -> list[str]:
 def is_degenerate(text: str) -> bool:
     """Empty, without any letter or digit, or looping on the same few words.
 
-    A loop is judged on word trigrams: in a reply of 12+ words, fewer than half
-    of the trigrams being distinct means the same phrase keeps coming back.
+    A loop is judged on word trigrams in a reply of 12+ words: fewer than half of
+    them distinct, or one trigram making up a quarter of them ("Ha! Ha! Ha! ..."
+    after a normal start), means the same phrase keeps coming back.
     """
     tokens = [w.lower() for w in words(text)]
     if not tokens:
         return True
     if len(tokens) >= 12:
         trigrams = list(zip(tokens, tokens[1:], tokens[2:]))
-        if len(set(trigrams)) < len(trigrams) / 2:
+        top = max(trigrams.count(t) for t in set(trigrams))
+        if len(set(trigrams)) < len(trigrams) / 2 or top >= len(trigrams) / 4:
             return True
     return False
 

@@ -21,7 +21,7 @@ MIN_WORDS = 5
 """Fewer words than this is not an answer, unless the task itself asks for fewer."""
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-_BULLET = re.compile(r"^\s*[-*•+]\s+(\S.*)$")
+_BULLET = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+(\S.*)$")
 _TERMINAL = ".!?…:;\"'”’)]}>`*_~"
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|mr|mrs|ms|dr|st|no)\.", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]*_]*\s+")
@@ -64,7 +64,8 @@ def _repetition(text: str) -> str | None:
     grams = Counter(tuple(tokens[i : i + 4]) for i in range(len(tokens) - 3))
     if grams:
         gram, count = grams.most_common(1)[0]
-        if count >= 3:
+        # A long reply may reuse a stock phrase twice; three times in a short one is a loop.
+        if count >= 3 + len(tokens) // 150:
             return f"the phrase {' '.join(gram)!r} recurs {count} times"
         total = len(tokens) - 3
         # Natural text almost never repeats a 4-word sequence; a short loop repeats most of them.
@@ -186,7 +187,11 @@ def all_uppercase(output: str, topic: list[str] | None = None) -> Result:
 
 @register("bullet_points")
 def bullet_points(output: str, count: int, topic: list[str] | None = None) -> Result:
-    """Exactly `count` distinct, non-empty bullet lines ("- ", "* ", "• " or "+ "); other lines may frame them."""
+    """Exactly `count` distinct, non-empty list items; other lines may frame them.
+
+    An item is a line starting with a bullet ("- ", "* ", "• ", "+ ") or a number
+    ("1. ", "2) "): the task verifies how many points there are, not the marker.
+    """
     items = [m.group(1).strip() for m in map(_BULLET.match, output.splitlines()) if m]
     reason = real_answer(output, MIN_WORDS, topic)
     keys = [" ".join(words(item)).lower() for item in items]
@@ -214,6 +219,12 @@ def _leaf_text(value: Any) -> list[str]:
     return [] if value is None or isinstance(value, bool) else [str(value)]
 
 
+def _placeholder(value: str, key: str) -> bool:
+    """An empty, template-like value: "", "...", "string", "<a tip>", or the key itself."""
+    low = value.strip().lower()
+    return low in _PLACEHOLDERS or low == key.lower() or (low.startswith("<") and low.endswith(">"))
+
+
 @register("json_object")
 def json_object(output: str, keys: list[str], topic: list[str] | None = None) -> Result:
     """The whole reply is a JSON object with every key in `keys`, each with a real, distinct value.
@@ -231,7 +242,7 @@ def json_object(output: str, keys: list[str], topic: list[str] | None = None) ->
     if missing:
         return _verdict(f"missing keys {', '.join(missing)}", missing=missing)
     values = [" ".join(_leaf_text(data[k])).strip() for k in keys]
-    empty = [k for k, v in zip(keys, values) if v.lower() in _PLACEHOLDERS or v.lower() == k.lower()]
+    empty = [k for k, v in zip(keys, values) if _placeholder(v, k)]
     if empty:
         return _verdict(f"placeholder or empty value for {', '.join(empty)}", missing=[])
     if len(keys) > 1 and len({v.lower() for v in values}) == 1:

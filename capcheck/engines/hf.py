@@ -38,6 +38,7 @@ class HFEngine:
 
         self.config = config or EngineConfig()
         self._torch = torch
+        transformers.utils.logging.disable_progress_bar()  # our own summary says what was loaded
         if self.config.threads:
             torch.set_num_threads(self.config.threads)
         dtype = _torch_dtype(torch, self.config.dtype)

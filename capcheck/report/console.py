@@ -25,7 +25,7 @@ def rows(verdicts: Sequence[Verdict]) -> list[list[str]]:
         c = v.comparison
         if c is not None:
             sign = -1 if v.higher_is_better else 1
-            low, high = sorted((sign * c.ci_low, sign * c.ci_high))
+            low, high = sorted((sign * c.ci_low + 0.0, sign * c.ci_high + 0.0))
             delta = f"{v.delta:+.4f} [{low:+.3f}, {high:+.3f}]"
             p = f"{c.p_value:.3g}"
         else:

@@ -38,7 +38,7 @@ def headline(verdict: Verdict) -> str:
     parts = [
         f"suite {verdict.suite}: {verdict.status.value.upper()}",
         f"{verdict.metric} ({verdict.direction} is better) {fmt(verdict.base_score)} -> {fmt(verdict.candidate_score)}",
-        f"delta {verdict.delta:+.4f}",
+        f"delta {verdict.delta + 0.0:+.4f}",
         f"tolerance {verdict.tolerance:.4f}",
     ]
     if c is not None:

@@ -18,8 +18,6 @@ from typing import Any, Callable
 
 SEED = 20240611
 OUT = Path(__file__).resolve().parents[1] / "data" / "instructions.jsonl"
-PER_CATEGORY = 15
-COMBINED = 22
 LONG = 160
 """max_tokens for tasks whose right answer may not fit the suite default (about 96)."""
 
@@ -126,7 +124,7 @@ def word_count(t: Topic, i: int, rng: random.Random) -> Task:
     if kind == 1:
         lo, hi = rng.choice([(20, 40), (30, 50), (25, 45)])
         return Task(f"Explain what is special about {t.thing}. Use between {lo} and {hi} words.",
-                [_check("word_count", t, min_words=lo, max_words=hi)], f"{lo}-{hi} words")
+                    [_check("word_count", t, min_words=lo, max_words=hi)], f"{lo}-{hi} words")
     lo = rng.choice([50, 60, 70])
     return Task(f"Write at least {lo} words of advice on {t.tips}.", [_check("word_count", t, min_words=lo)], f"at least {lo} words", LONG)
 
@@ -138,25 +136,25 @@ def sentence_count(t: Topic, i: int, rng: random.Random) -> Task:
     if kind == 1:
         n = rng.choice([2, 3])
         return Task(f"Explain why people enjoy {t.thing} in exactly {n} sentences.",
-                [_check("sentence_count", t, min_sentences=n, max_sentences=n)], f"exactly {n} sentences")
+                    [_check("sentence_count", t, min_sentences=n, max_sentences=n)], f"exactly {n} sentences")
     return Task(f"Give advice on {t.tips} in at most two sentences.", [_check("sentence_count", t, min_sentences=1, max_sentences=2)], "1-2 sentences")
 
 
 def include_keywords(t: Topic, i: int, rng: random.Random) -> Task:
     if i % 3 == 2:
-        other = rng.choice([w for w in ("quiet", "golden", "gentle", "careful", "patient", "simple") if w not in t.stems])
-        return Task(f'Write a short paragraph about {t.thing}. Use the words "{t.use}" and "{other}".',
-                [_check("include_keywords", t, keywords=[t.use, other])], f"uses {t.use}, {other}")
-    verb = "Describe" if i % 3 == 0 else "Write three sentences about"
-    return Task(f'{verb} {t.thing}. Include the word "{t.use}" in your answer.',
-            [_check("include_keywords", t, keywords=[t.use])], f"uses {t.use}")
+        other = rng.choice(["quiet", "golden", "gentle", "careful", "patient", "simple"])
+        return Task(f'Write two sentences about {t.thing}. Use the words "{t.use}" and "{other}".',
+                    [_check("include_keywords", t, keywords=[t.use, other])], f"uses {t.use}, {other}")
+    text = (f'Describe {t.thing} in one or two sentences. Include the word "{t.use}".' if i % 3 == 0
+            else f'Give a short tip about {t.tips} that uses the word "{t.use}".')
+    return Task(text, [_check("include_keywords", t, keywords=[t.use])], f"uses {t.use}")
 
 
 def exclude_keywords(t: Topic, i: int, rng: random.Random) -> Task:
     if i % 2 == 0:
         text = f'Describe {t.thing} in two or three sentences without using the word "{t.avoid}".'
     else:
-        text = f'Give some advice on {t.tips}. Do not use the word "{t.avoid}" anywhere in your reply.'
+        text = f'Give a short piece of advice on {t.tips}. Do not use the word "{t.avoid}" anywhere in your reply.'
     return Task(text, [_check("exclude_keywords", _without(t), keywords=[t.avoid])], f"never says {t.avoid}")
 
 
@@ -164,7 +162,7 @@ def lowercase(t: Topic, i: int, rng: random.Random) -> Task:
     if i % 2 == 0:
         text = f"Describe {t.thing} in two sentences. Write everything in lowercase letters, with no capital letters at all."
     else:
-        text = f"Write all in lowercase, no capitals: give a short tip about {t.tips}."
+        text = f"write all in lowercase, no capitals: give a short tip about {t.tips}."
     return Task(text, [_check("all_lowercase", t)], "no capital letters")
 
 
@@ -172,34 +170,38 @@ def uppercase(t: Topic, i: int, rng: random.Random) -> Task:
     if i % 2 == 0:
         text = f"Describe {t.thing} in two sentences. Write your whole answer in capital letters."
     else:
-        text = f"WRITE IN ALL CAPITAL LETTERS: give one short tip about {t.tips}."
+        text = f"WRITE IN ALL CAPITAL LETTERS: GIVE ONE SHORT TIP ABOUT {t.tips.upper()}."
     return Task(text, [_check("all_uppercase", t)], "ALL CAPS")
 
 
 def bullet_points(t: Topic, i: int, rng: random.Random) -> Task:
     n = [2, 3, 3, 4, 5][i % 5]
-    text = f'List exactly {n} tips for {t.tips}. Write them as bullet points, each line starting with "- ".'
     if i % 2:
-        text = f"Give {n} short bullet points about {t.thing}. Use markdown bullets and write nothing else."
-    return Task(text, [_check("bullet_points", t, count=n)], f"{n} bullets", LONG if n >= 4 else None)
+        text = f"Give {n} short bullet points about {t.thing}, one per line, and write nothing else."
+    else:
+        text = f"List exactly {n} tips for {t.tips}, one per line as a bulleted list."
+    return Task(text, [_check("bullet_points", t, count=n)], f"{n} list items", LONG if n >= 4 else None)
 
 
 def json_object(t: Topic, i: int, rng: random.Random) -> Task:
     kind = i % 4
     if kind == 0:
         slug, what = NAMABLE[(i // 4) % len(NAMABLE)]
-        return Task(f'Suggest a name for {what} and say why it fits. Reply with only a JSON object with the keys "name" and "reason".',
-                [_check("json_object", None, keys=["name", "reason"])], '{"name": ..., "reason": ...}', slug=f"name-{slug}")
+        return Task(f'Fill in this JSON object with a name for {what} and the reason it fits: {{"name": "", "reason": ""}}. '
+                    "Reply with the JSON only.",
+                    [_check("json_object", None, keys=["name", "reason"])], '{"name": ..., "reason": ...}', slug=f"name-{slug}")
     if kind == 1:
         return Task(f'Describe {t.thing} as a JSON object with the keys "title", "mood" and "summary". Reply with the JSON only.',
-                [_check("json_object", t, keys=["title", "mood", "summary"])], '{"title", "mood", "summary"}')
+                    [_check("json_object", t, keys=["title", "mood", "summary"])], '{"title", "mood", "summary"}')
     if kind == 2:
         slug, what = CHOICES[(i // 4) % len(CHOICES)]
-        return Task(f'Give one advantage and one disadvantage of {what}. Answer only with JSON: an object with the keys "advantage" and "disadvantage".',
-                [_check("json_object", None, keys=["advantage", "disadvantage"])], '{"advantage", "disadvantage"}',
+        return Task(f'Fill in this JSON object with one advantage and one disadvantage of {what}: '
+                    '{"advantage": "", "disadvantage": ""}. Reply with the JSON only.',
+                    [_check("json_object", None, keys=["advantage", "disadvantage"])], '{"advantage", "disadvantage"}',
                     slug=f"pros-{slug}")
-    return Task(f'Give a tip for {t.tips}. Format it as a JSON object with the keys "tip" and "why", and write nothing else.',
-            [_check("json_object", t, keys=["tip", "why"])], '{"tip", "why"}')
+    return Task(f'Fill in this JSON object with a tip for {t.tips} and why it helps: {{"tip": "", "why": ""}}. '
+                "Reply with the JSON only.",
+                [_check("json_object", t, keys=["tip", "why"])], '{"tip", "why"}')
 
 
 def ends_with(t: Topic, i: int, rng: random.Random) -> Task:
@@ -222,26 +224,27 @@ def no_commas(t: Topic, i: int, rng: random.Random) -> Task:
 def combined(t: Topic, i: int, rng: random.Random) -> Task:
     kind = i % 6
     if kind == 0:
-        return Task(f'Describe {t.thing} in lowercase letters only, and use the word "{t.use}".',
-                [_check("all_lowercase", t), _check("include_keywords", t, keywords=[t.use])], f"lowercase, uses {t.use}")
-    if kind == 1:
-        hi = rng.choice([20, 30])
-        phrase = PHRASES[i % len(PHRASES)]
-        return Task(f'Give advice on {t.tips} in at most {hi} words, and end with "{phrase}"',
-                [_check("word_count", t, max_words=hi), _check("ends_with", t, phrase=phrase)], f"<= {hi} words, ends {phrase!r}")
-    if kind == 2:
-        return Task(f"In capital letters only and in at most 25 words, describe {t.thing}.",
-                [_check("all_uppercase", t), _check("word_count", t, max_words=25)], "CAPS, <= 25 words")
-    if kind == 3:
         return Task(f'Describe {t.thing} in exactly two sentences. Use the word "{t.use}".',
-                [_check("sentence_count", t, min_sentences=2, max_sentences=2), _check("include_keywords", t, keywords=[t.use])],
-                f"2 sentences, uses {t.use}")
-    if kind == 4:
+                    [_check("sentence_count", t, min_sentences=2, max_sentences=2), _check("include_keywords", t, keywords=[t.use])],
+                    f"2 sentences, uses {t.use}")
+    if kind == 1:
+        return Task(f'In no more than 40 words and without the word "{t.avoid}", describe {t.thing}.',
+                    [_check("word_count", t, max_words=40), _check("exclude_keywords", _without(t), keywords=[t.avoid])],
+                    f"<= 40 words, no {t.avoid}")
+    if kind == 2:
         return Task(f"Give 3 bullet points about {t.tips}, and do not use any commas.",
-                [_check("bullet_points", t, count=3), _check("no_commas", t)], "3 bullets, no commas")
-    return Task(f'In no more than 40 words and without the word "{t.avoid}", describe {t.thing}.',
-            [_check("word_count", t, max_words=40), _check("exclude_keywords", _without(t), keywords=[t.avoid])],
-            f"<= 40 words, no {t.avoid}")
+                    [_check("bullet_points", t, count=3), _check("no_commas", t)], "3 list items, no commas")
+    if kind == 3:
+        hi = rng.choice([30, 40])
+        return Task(f'In at most {hi} words, give advice on {t.tips}. Mention the word "{t.use}".',
+                    [_check("word_count", t, max_words=hi), _check("include_keywords", t, keywords=[t.use])],
+                    f"<= {hi} words, uses {t.use}")
+    if kind == 4:
+        return Task(f"Describe {t.thing} in one sentence without any commas.",
+                    [_check("sentence_count", t, min_sentences=1, max_sentences=1), _check("no_commas", t)], "1 sentence, no commas")
+    phrase = PHRASES[i % len(PHRASES)]
+    return Task(f'Write a tip about {t.tips} in lowercase letters only, and end with "{phrase.lower()}"',
+                [_check("all_lowercase", t), _check("ends_with", t, phrase=phrase.lower())], f"lowercase, ends {phrase.lower()!r}")
 
 
 def _without(t: Topic) -> Topic:
@@ -250,18 +253,20 @@ def _without(t: Topic) -> Topic:
     return Topic(t.slug, t.thing, t.tips, stems, t.use, t.avoid)
 
 
-MAKERS: list[tuple[str, Callable[[Topic, int, random.Random], Made], int]] = [
-    ("word_count", word_count, PER_CATEGORY),
-    ("sentence_count", sentence_count, PER_CATEGORY),
-    ("include_keywords", include_keywords, PER_CATEGORY),
-    ("exclude_keywords", exclude_keywords, PER_CATEGORY),
-    ("lowercase", lowercase, PER_CATEGORY),
-    ("uppercase", uppercase, PER_CATEGORY),
-    ("bullet_points", bullet_points, PER_CATEGORY),
-    ("json_object", json_object, PER_CATEGORY),
-    ("ends_with", ends_with, PER_CATEGORY),
-    ("no_commas", no_commas, PER_CATEGORY),
-    ("combined", combined, COMBINED),
+MAKERS: list[tuple[str, Callable[[Topic, int, random.Random], Task], int]] = [
+    ("word_count", word_count, 15),
+    ("sentence_count", sentence_count, 15),
+    ("include_keywords", include_keywords, 15),
+    ("exclude_keywords", exclude_keywords, 15),
+    # Case-only and sign-off constraints: the embedded model almost never meets them,
+    # so they are fewer; stronger base models do, and forgetting them shows here.
+    ("lowercase", lowercase, 12),
+    ("uppercase", uppercase, 12),
+    ("bullet_points", bullet_points, 15),
+    ("json_object", json_object, 15),
+    ("ends_with", ends_with, 12),
+    ("no_commas", no_commas, 15),
+    ("combined", combined, 24),
 ]
 
 
@@ -271,8 +276,11 @@ def generate() -> list[dict[str, Any]]:
     cases: list[dict[str, Any]] = []
     for category, make, count in MAKERS:
         topics = rng.sample(TOPICS, count)
-        for index, topic in enumerate(topics):
-            task = make(topic, index, rng)
+        # Variants in shuffled order, so any evenly spaced subset (--capcheck-quick) mixes them.
+        variants = list(range(count))
+        rng.shuffle(variants)
+        for index, (topic, variant) in enumerate(zip(topics, variants)):
+            task = make(topic, variant, rng)
             case: dict[str, Any] = {
                 "id": f"{category}/{task.slug or topic.slug}-{index:04d}",
                 "kind": "completion",

@@ -13,8 +13,9 @@ import json
 import random
 import zlib
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence, TypeVar
 
+T = TypeVar("T")
 Pair = tuple[str, str]
 Template = Callable[[random.Random], Pair]
 OUT = Path(__file__).resolve().parents[1] / "data" / "grammar_minimal_pairs.jsonl"
@@ -47,21 +48,23 @@ TRANS = [("repaired", "bike"), ("washed", "car"), ("painted", "fence"), ("borrow
          ("cooked", "soup"), ("opened", "window"), ("sold", "house"), ("carried", "box"),
          ("cleaned", "kitchen"), ("described", "accident"), ("visited", "museum"), ("admired", "painting"),
          ("bought", "lamp"), ("found", "key"), ("fixed", "radio"), ("read", "letter")]
-INTRANS = "arrived slept fainted sneezed laughed smiled vanished yawned wept coughed".split()
-# (present 3sg, past, participle, overregularised past, object)
+INTRANS = "arrived slept laughed smiled waited stayed cried agreed".split()
+# Verbs that cannot drop their object, so an empty object position is a real gap.
+STRICT = "repaired borrowed bought found fixed described admired carried mentioned".split()
+# (base, past, participle, overregularised past, object)
 IRREGULAR = [
-    ("goes", "went", "gone", "goed", "to the {place}"), ("eats", "ate", "eaten", "eated", "the last apple"),
-    ("sees", "saw", "seen", "seed", "the doctor"), ("takes", "took", "taken", "taked", "the bus"),
-    ("gives", "gave", "given", "gived", "a speech"), ("writes", "wrote", "written", "writed", "a letter"),
-    ("drinks", "drank", "drunk", "drinked", "the milk"), ("swims", "swam", "swum", "swimmed", "across the lake"),
-    ("throws", "threw", "thrown", "throwed", "the ball"), ("draws", "drew", "drawn", "drawed", "a map"),
-    ("drives", "drove", "driven", "drived", "the truck"), ("rides", "rode", "ridden", "rided", "a horse"),
-    ("breaks", "broke", "broken", "breaked", "the window"), ("chooses", "chose", "chosen", "choosed", "a gift"),
-    ("flies", "flew", "flown", "flyed", "to Paris"), ("knows", "knew", "known", "knowed", "the answer"),
-    ("wears", "wore", "worn", "weared", "a blue coat"), ("steals", "stole", "stolen", "stealed", "the money"),
-    ("speaks", "spoke", "spoken", "speaked", "to the manager"), ("sings", "sang", "sung", "singed", "a song"),
-    ("forgets", "forgot", "forgotten", "forgetted", "the password"), ("begins", "began", "begun", "beginned", "the lesson"),
-    ("hides", "hid", "hidden", "hided", "the keys"), ("falls", "fell", "fallen", "falled", "asleep"),
+    ("go", "went", "gone", "goed", "to the {p}"), ("eat", "ate", "eaten", "eated", "the last apple"),
+    ("see", "saw", "seen", "seed", "the doctor"), ("take", "took", "taken", "taked", "the bus"),
+    ("give", "gave", "given", "gived", "a speech"), ("write", "wrote", "written", "writed", "a letter"),
+    ("drink", "drank", "drunk", "drinked", "the milk"), ("swim", "swam", "swum", "swimmed", "across the lake"),
+    ("throw", "threw", "thrown", "throwed", "the ball"), ("draw", "drew", "drawn", "drawed", "a map"),
+    ("drive", "drove", "driven", "drived", "the truck"), ("ride", "rode", "ridden", "rided", "a horse"),
+    ("break", "broke", "broken", "breaked", "the window"), ("choose", "chose", "chosen", "choosed", "a gift"),
+    ("fly", "flew", "flown", "flyed", "to Paris"), ("know", "knew", "known", "knowed", "the answer"),
+    ("wear", "wore", "worn", "weared", "a blue coat"), ("steal", "stole", "stolen", "stealed", "the money"),
+    ("speak", "spoke", "spoken", "speaked", "to the manager"), ("sing", "sang", "sung", "singed", "a song"),
+    ("forget", "forgot", "forgotten", "forgetted", "the password"), ("begin", "began", "begun", "beginned", "the lesson"),
+    ("hide", "hid", "hidden", "hided", "the keys"), ("fall", "fell", "fallen", "falled", "asleep"),
 ]
 # Past forms that are also participles: only the overregularised contrast applies.
 REGULARISED = [("bought", "buyed", "a new phone"), ("caught", "catched", "the train"), ("taught", "teached", "the class"),
@@ -70,12 +73,8 @@ REGULARISED = [("bought", "buyed", "a new phone"), ("caught", "catched", "the tr
                ("sold", "selled", "the car"), ("told", "telled", "a joke"), ("held", "holded", "the baby")]
 
 
-def pick(rng: random.Random, items: list) -> object:
+def pick(rng: random.Random, items: Sequence[T]) -> T:
     return items[rng.randrange(len(items))]
-
-
-def cap(text: str) -> str:
-    return text[0].upper() + text[1:]
 
 
 def two_names(rng: random.Random) -> tuple[str, str]:
@@ -83,108 +82,115 @@ def two_names(rng: random.Random) -> tuple[str, str]:
     return first, second
 
 
+def place(rng: random.Random, text: str) -> str:
+    """Fill a {p} slot with a place."""
+    return text.replace("{p}", pick(rng, PLACES))
+
+
 def gendered(rng: random.Random) -> tuple[str, str, str]:
     """A name, its reflexive and the reflexive of the other gender."""
     if rng.random() < 0.5:
-        return str(pick(rng, FEMALE)), "herself", "himself"
-    return str(pick(rng, MALE)), "himself", "herself"
+        return pick(rng, FEMALE), "herself", "himself"
+    return pick(rng, MALE), "himself", "herself"
 
 
-def numbered(rng: random.Random, nouns: list) -> tuple[str, str, int]:
+def numbered(rng: random.Random, nouns: list[list[str]]) -> tuple[str, str, int]:
     """A head noun and an attractor of the other number; the index says the head's number."""
     number = rng.randrange(2)
     head, attractor = rng.sample(nouns, 2)
     return head[number], attractor[1 - number], number
 
 
-# --- agreement-attractor: the verb agrees with the head, not the nearer noun ---------------------------
+def swap(frame: str, good: str, bad: str) -> Pair:
+    """The frame with its one `{}` slot filled by the good and by the bad word."""
+    return frame.format(good), frame.format(bad)
+
+
+# --- agreement-attractor: the verb agrees with the head, not the nearer noun ----------------------
 
 def attractor_pp(rng: random.Random) -> Pair:
     head, attr, n = numbered(rng, PEOPLE)
     verb = pick(rng, MOODS)
     prep = pick(rng, ["near", "behind", "beside", "with", "next to"])
-    frame = f"The {head} {prep} the {attr} {{}} {verb[2]}."
-    return frame.format(verb[n]), frame.format(verb[1 - n])
+    return swap(f"The {head} {prep} the {attr} {{}} {verb[2]}.", verb[n], verb[1 - n])
 
 
 def attractor_object_rc(rng: random.Random) -> Pair:
     head, attr, n = numbered(rng, PEOPLE)
     verb = pick(rng, MOODS)
     rel = pick(rng, ["trusted", "helped", "visited", "called", "met", "praised"])
-    frame = f"The {head} that the {attr} {rel} {{}} {verb[2]}."
-    return frame.format(verb[n]), frame.format(verb[1 - n])
+    return swap(f"The {head} that the {attr} {rel} {{}} {verb[2]}.", verb[n], verb[1 - n])
 
 
 def attractor_subject_rc(rng: random.Random) -> Pair:
     head, attr, n = numbered(rng, PEOPLE)
     verb = pick(rng, MOODS)
     rel = pick(rng, ["helped", "called", "waved at", "talked to", "thanked", "watched"])
-    frame = f"The {head} who {rel} the {attr} {{}} {verb[2]}."
-    return frame.format(verb[n]), frame.format(verb[1 - n])
+    return swap(f"The {head} who {rel} the {attr} {{}} {verb[2]}.", verb[n], verb[1 - n])
 
 
 def attractor_things(rng: random.Random) -> Pair:
     head, attr, n = numbered(rng, THINGS)
     verb = pick(rng, STATES)
     prep = pick(rng, ["on", "under", "near", "beside", "behind"])
-    frame = f"The {head} {prep} the {attr} {{}} {verb[2]}."
-    return frame.format(verb[n]), frame.format(verb[1 - n])
+    return swap(f"The {head} {prep} the {attr} {{}} {verb[2]}.", verb[n], verb[1 - n])
 
 
-# --- determiner-noun: number agreement inside the noun phrase -----------------------------------------
+# --- determiner-noun: number agreement inside the noun phrase, a/an -------------------------------
 
 def det_demonstrative(rng: random.Random) -> Pair:
     noun, n = pick(rng, THINGS), rng.randrange(2)
     det = pick(rng, [("this", "these"), ("that", "those")])
     verb = pick(rng, ["bought", "found", "cleaned", "sold", "moved", "wanted"])
-    frame = f"{pick(rng, NAMES)} {verb} {{}} {noun[n]} {pick(rng, TIMES[:3] + TIMES[4:])}."
-    return frame.format(det[n]), frame.format(det[1 - n])
+    adj = pick(rng, ["old", "small", "heavy", "cheap", "lovely", "dusty"])
+    time = pick(rng, [t for t in TIMES if not t.startswith("this")])
+    return swap(f"{pick(rng, NAMES)} {verb} {{}} {adj} {noun[n]} {time}.", det[n], det[1 - n])
 
 
 def det_noun_form(rng: random.Random) -> Pair:
     noun, n = pick(rng, THINGS), rng.randrange(2)
     det = pick(rng, [("This", "These"), ("That", "Those")])[n]
-    frame = f"{det} {{}} on the {pick(rng, ['shelf', 'table', 'floor', 'counter'])} belong to {pick(rng, NAMES)}."
-    if n == 0:
-        frame = frame.replace(" belong ", " belongs ")
-    return frame.format(noun[n]), frame.format(noun[1 - n])
+    where = pick(rng, ["shelf", "table", "floor", "counter"])
+    verb = ["belongs", "belong"][n]
+    return swap(f"{det} {{}} on the {where} {verb} to {pick(rng, NAMES)}.", noun[n], noun[1 - n])
 
 
 def det_numeral(rng: random.Random) -> Pair:
-    noun = pick(rng, PEOPLE + THINGS)
-    num = pick(rng, ["two", "three", "four", "five", "several", "many", "a few", "twelve"])
-    frame = f"{pick(rng, NAMES)} saw {num} {{}} at the {pick(rng, PLACES)}."
-    return frame.format(noun[1]), frame.format(noun[0])
+    noun, n = pick(rng, PEOPLE + THINGS), rng.randrange(2)
+    det = pick(rng, [["another", "each", "every", "a single", "one"], ["both", "several", "a few", "many", "two"]][n])
+    adj = pick(rng, ["small", "old", "new", "big", "large"])
+    return swap(place(rng, f"{pick(rng, NAMES)} saw {det} {adj} {{}} at the {{p}}."), noun[n], noun[1 - n])
+
+
+# Exceptions (an hour, a university) sit beside plain vowel/consonant cases.
+ARTICLE_FRAMES = [("an", "waited for {} hour at the {p}"), ("an", "gave {} honest answer"),
+                  ("a", "studied at {} university abroad"), ("a", "wore {} uniform to work"),
+                  ("a", "bought {} one-way ticket"), ("a", "made {} useful suggestion"),
+                  ("a", "visited {} European city last year"), ("an", "found {} umbrella at the {p}"),
+                  ("an", "ate {} orange after lunch"), ("an", "wrote {} unusual letter"),
+                  ("an", "needed {} extra chair"), ("a", "saw {} huge dog at the {p}"),
+                  ("a", "told {} funny story"), ("an", "opened {} old box")]
 
 
 def det_article(rng: random.Random) -> Pair:
-    if rng.random() < 0.5:
-        noun = pick(rng, ["apple", "egg", "orange", "umbrella", "envelope", "onion", "old coat", "empty box"])
-        good, bad = "an", "a"
-    else:
-        noun = pick(rng, ["pear", "lemon", "cake", "ticket", "candle", "new coat", "small box", "card"])
-        good, bad = "a", "an"
-    frame = f"{pick(rng, NAMES)} {pick(rng, ['found', 'bought', 'wanted', 'dropped'])} {{}} {noun} {pick(rng, TIMES)}."
-    return frame.format(good), frame.format(bad)
+    good, vp = pick(rng, ARTICLE_FRAMES)
+    return swap(place(rng, f"{pick(rng, NAMES)} {vp}."), good, "a" if good == "an" else "an")
 
 
-# --- anaphor-agreement: the reflexive matches its antecedent ------------------------------------------
+# --- anaphor-agreement: the reflexive matches its antecedent --------------------------------------
 
-REFLEXIVE_VPS = ["hurt {r} in the {place}", "saw {r} in the mirror", "introduced {r} to the guests",
-                 "blamed {r} for the mistake", "taught {r} to cook", "bought {r} a new coat", "praised {r} too much"]
+REFLEXIVE_VPS = ["hurt {} at the {p}", "saw {} in the mirror", "introduced {} to the guests",
+                 "blamed {} for the mistake", "taught {} to cook", "bought {} a new coat", "praised {} too much"]
 
 
 def anaphor_name(rng: random.Random) -> Pair:
     name, good, bad = gendered(rng)
-    vp = str(pick(rng, REFLEXIVE_VPS)).replace("{place}", str(pick(rng, PLACES)))
-    return f"{name} {vp.format(r=good)}.", f"{name} {vp.format(r=bad)}."
+    return swap(place(rng, f"{name} {pick(rng, REFLEXIVE_VPS)}."), good, bad)
 
 
 def anaphor_plural(rng: random.Random) -> Pair:
-    noun = pick(rng, PEOPLE)[1]
-    vp = str(pick(rng, REFLEXIVE_VPS)).replace("{place}", str(pick(rng, PLACES)))
-    bad = pick(rng, ["himself", "herself"])
-    return f"The {noun} {vp.format(r='themselves')}.", f"The {noun} {vp.format(r=bad)}."
+    frame = place(rng, f"The {pick(rng, PEOPLE)[1]} {pick(rng, REFLEXIVE_VPS)}.")
+    return swap(frame, "themselves", pick(rng, ["himself", "herself"]))
 
 
 def anaphor_noun(rng: random.Random) -> Pair:
@@ -192,49 +198,39 @@ def anaphor_noun(rng: random.Random) -> Pair:
     noun = pick(rng, ["queen", "actress", "mother", "girl", "aunt", "waitress", "bride"] if female
                 else ["king", "actor", "father", "boy", "uncle", "waiter", "groom"])
     good, bad = ("herself", "himself") if female else ("himself", "herself")
-    vp = str(pick(rng, REFLEXIVE_VPS)).replace("{place}", str(pick(rng, PLACES)))
-    return f"The {noun} {vp.format(r=good)}.", f"The {noun} {vp.format(r=bad)}."
+    return swap(place(rng, f"The {noun} {pick(rng, REFLEXIVE_VPS)}."), good, bad)
 
 
-# --- irregular-past ---------------------------------------------------------------------------------
-
-def _object(rng: random.Random, text: str) -> str:
-    return text.replace("{place}", str(pick(rng, PLACES)))
-
+# --- irregular-past ------------------------------------------------------------------------------
 
 def past_overregularised(rng: random.Random) -> Pair:
-    verbs = [(v[1], v[3], v[4]) for v in IRREGULAR] + REGULARISED
-    past, wrong, obj = pick(rng, verbs)
-    frame = f"{pick(rng, NAMES)} {{}} {_object(rng, obj)} {pick(rng, TIMES)}."
-    return frame.format(past), frame.format(wrong)
+    past, wrong, obj = pick(rng, [(v[1], v[3], v[4]) for v in IRREGULAR] + REGULARISED)
+    return swap(place(rng, f"{pick(rng, NAMES)} {{}} {obj} {pick(rng, TIMES)}."), past, wrong)
 
 
 def past_participle_after_have(rng: random.Random) -> Pair:
-    _, past, part, _, obj = pick(rng, IRREGULAR)
+    _, past, participle, _, obj = pick(rng, IRREGULAR)
     aux = pick(rng, ["has", "had", "has already", "had never"])
-    frame = f"{pick(rng, NAMES)} {aux} {{}} {_object(rng, obj)}."
-    return frame.format(part), frame.format(past)
+    return swap(place(rng, f"{pick(rng, NAMES)} {aux} {{}} {obj}."), participle, past)
 
 
-def past_participle_as_past(rng: random.Random) -> Pair:
-    _, past, part, _, obj = pick(rng, IRREGULAR)
-    subject = pick(rng, NAMES) if rng.random() < 0.5 else f"the {pick(rng, PEOPLE)[1]}"
-    frame = f"{cap(str(pick(rng, TIMES)))}, {subject} {{}} {_object(rng, obj)}."
-    return frame.format(past), frame.format(part)
+def past_did_base(rng: random.Random) -> Pair:
+    base, past, _, _, obj = pick(rng, IRREGULAR)
+    name, negation = pick(rng, NAMES), pick(rng, ["did not", "didn't"])
+    frame = f"Did {name} {{}} {obj}?" if rng.random() < 0.3 else f"{name} {negation} {{}} {obj}."
+    return swap(place(rng, frame), base, past)
 
 
-# --- argument-structure -----------------------------------------------------------------------------
+# --- argument-structure ----------------------------------------------------------------------------
 
 def args_transitive_slot(rng: random.Random) -> Pair:
     verb, obj = pick(rng, TRANS)
-    frame = f"{pick(rng, NAMES)} {{}} the {obj} {pick(rng, TIMES)}."
-    return frame.format(verb), frame.format(pick(rng, INTRANS))
+    return swap(f"{pick(rng, NAMES)} {{}} the {obj} {pick(rng, TIMES)}.", verb, pick(rng, INTRANS))
 
 
 def args_intransitive_slot(rng: random.Random) -> Pair:
-    bad = pick(rng, ["devoured", "borrowed", "described", "mentioned", "needed", "resembled", "obtained", "admired"])
-    frame = f"The {pick(rng, PEOPLE)[1]} {{}} {pick(rng, TIMES)}."
-    return frame.format(pick(rng, INTRANS)), frame.format(bad)
+    bad = pick(rng, ["bought", "found", "needed", "brought", "took", "described", "made", "borrowed"])
+    return swap(f"The {pick(rng, PEOPLE)[1]} {{}} {pick(rng, TIMES)}.", pick(rng, INTRANS), bad)
 
 
 def args_ditransitive(rng: random.Random) -> Pair:
@@ -244,8 +240,7 @@ def args_ditransitive(rng: random.Random) -> Pair:
                                  ("sent", "mentioned", ["a letter", "the report", "a message", "the bill"]),
                                  ("offered", "suggested", ["a job", "a drink", "a ride", "some help"])])
     first, second = two_names(rng)
-    frame = f"{first} {{}} {second} {pick(rng, objs)}."
-    return frame.format(good), frame.format(bad)
+    return swap(f"{first} {{}} {second} {pick(rng, objs)}.", good, bad)
 
 
 def args_preposition(rng: random.Random) -> Pair:
@@ -254,78 +249,68 @@ def args_preposition(rng: random.Random) -> Pair:
                                  ("talked about", "discussed about", ["the plan", "the problem", "the trip"]),
                                  ("waited for", "awaited for", ["the bus", "the doctor", "the results"]),
                                  ("asked for", "requested for", ["help", "the bill", "more time"])])
-    frame = f"{pick(rng, NAMES)} {{}} {pick(rng, objs)} {pick(rng, TIMES)}."
-    return frame.format(good), frame.format(bad)
+    return swap(f"{pick(rng, NAMES)} {{}} {pick(rng, objs)} {pick(rng, TIMES)}.", good, bad)
 
 
-# --- npi: negative polarity items need a licensor ----------------------------------------------------
-
-NPI_VPS = ["visited the {place}", "seen the ocean", "read that book", "met the mayor", "won a prize", "cooked for us"]
-
+# --- npi: negative polarity items need a licensor -------------------------------------------------
 
 def npi_ever_subject(rng: random.Random) -> Pair:
-    vp = str(pick(rng, NPI_VPS)).replace("{place}", str(pick(rng, PLACES)))
-    noun = pick(rng, PEOPLE)
-    good, bad, form, aux = pick(rng, [("No", "The", 0, "has"), ("No", "A", 0, "has"), ("Few", "Many", 1, "have"),
-                                      ("No", "Some", 1, "have"), ("Few", "Most", 1, "have")])
-    frame = f"{{}} {noun[form]} {aux} ever {vp}."
-    return frame.format(good), frame.format(bad)
+    vp = pick(rng, ["visited the {p}", "seen the ocean", "read that book", "met the mayor", "won a prize"])
+    good, bad, n, aux = pick(rng, [("No", "The", 0, "has"), ("No", "A", 0, "has"), ("Few", "Many", 1, "have"),
+                                   ("No", "Some", 1, "have"), ("Few", "Most", 1, "have")])
+    return swap(place(rng, f"{{}} {pick(rng, PEOPLE)[n]} {aux} ever {vp}."), good, bad)
 
 
-def npi_any_object(rng: random.Random) -> Pair:
-    good, bad = pick(rng, [("Nobody", "Somebody"), ("No one", "Someone"), ("Nobody", "Everybody")])
-    verb = pick(rng, ["bought", "found", "ordered", "sold", "noticed"])
-    frame = f"{{}} {verb} any {pick(rng, THINGS)[1]} at the {pick(rng, PLACES)}."
-    return frame.format(good), frame.format(bad)
+def npi_yet(rng: random.Random) -> Pair:
+    good, bad = pick(rng, [("hasn't", "has"), ("has not", "has already"), ("hadn't", "had")])
+    vp = pick(rng, ["finished the report", "read the letter", "paid the bill", "called the doctor",
+                    "seen the film", "cleaned the kitchen", "answered the email"])
+    return swap(f"{pick(rng, NAMES)} {{}} {vp} yet.", good, bad)
 
 
 def npi_adverb(rng: random.Random) -> Pair:
     good, bad = pick(rng, [("rarely", "often"), ("hardly", "usually"), ("seldom", "always")])
-    vp = pick(rng, ["eats meat", "visits the {place}", "calls her parents", "drinks coffee", "reads the news", "takes the bus"])
-    frame = f"{pick(rng, NAMES)} {{}} ever {str(vp).replace('{place}', str(pick(rng, PLACES)))}."
-    return frame.format(good), frame.format(bad)
+    vp = pick(rng, ["eats meat", "visits the {p}", "calls her parents", "drinks coffee", "reads the news", "takes the bus"])
+    return swap(place(rng, f"{pick(rng, NAMES)} {{}} ever {vp}."), good, bad)
 
 
 def npi_embedded(rng: random.Random) -> Pair:
-    good, bad = pick(rng, [("doubts", "thinks"), ("denies", "says"), ("doubts", "knows"), ("denies", "admits")])
+    good, bad = pick(rng, [("never", "always"), ("never", "often"), ("rarely", "often")])
+    verb = pick(rng, ["said", "thought", "claimed", "suggested"])
     vp = pick(rng, ["saw the accident", "took the money", "broke the window", "read the report", "called the police"])
-    frame = f"{pick(rng, NAMES)} {{}} that anyone {vp}."
-    return frame.format(good), frame.format(bad)
+    return swap(f"{pick(rng, NAMES)} {{}} {verb} that anyone {vp}.", good, bad)
 
 
-# --- filler-gap: a wh-filler needs a gap, and a gap needs a filler ------------------------------------
+# --- filler-gap: a wh-filler needs a gap, and a gap needs a filler --------------------------------
 
 EMBEDDERS = ["knows", "forgot", "remembered", "noticed", "heard", "found out"]
 
 
 def gap_needs_filler(rng: random.Random) -> Pair:
     first, second = two_names(rng)
-    verb, _ = pick(rng, TRANS)
-    frame = f"{first} {pick(rng, EMBEDDERS)} {{}} {second} {verb} {pick(rng, TIMES)}."
-    return frame.format("what"), frame.format("that")
+    frame = f"{first} {pick(rng, EMBEDDERS)} {{}} {second} {pick(rng, STRICT)} {pick(rng, TIMES)}."
+    return swap(frame, "what", "that")
 
 
 def filler_needs_gap(rng: random.Random) -> Pair:
     first, second = two_names(rng)
     verb, obj = pick(rng, TRANS)
-    frame = f"{first} {pick(rng, EMBEDDERS)} {{}} {second} {verb} the {obj} {pick(rng, TIMES)}."
-    return frame.format("that"), frame.format("what")
+    return swap(f"{first} {pick(rng, EMBEDDERS)} {{}} {second} {verb} the {obj} {pick(rng, TIMES)}.", "that", "what")
 
 
-def gap_who(rng: random.Random) -> Pair:
+def gap_whether(rng: random.Random) -> Pair:
     first, second = two_names(rng)
-    verb = pick(rng, ["met", "called", "invited", "hired", "visited", "trusted"])
-    frame = f"{first} {pick(rng, EMBEDDERS)} {{}} {second} {verb} at the {pick(rng, PLACES)}."
-    return frame.format("who"), frame.format("that")
+    frame = f"{first} {pick(rng, ['asked', 'wondered', 'did not know'])} {{}} {second} had {pick(rng, STRICT)}."
+    return swap(frame, "what", pick(rng, ["whether", "if"]))
 
 
 def gap_relative(rng: random.Random) -> Pair:
-    verb, obj = pick(rng, TRANS)
-    frame = f"The {obj} that {pick(rng, NAMES)} {{}} {pick(rng, ['was old', 'is here', 'was expensive', 'looks nice'])}."
-    return frame.format(verb), frame.format(pick(rng, INTRANS))
+    pred = pick(rng, ["was old", "is here", "was expensive", "looks nice"])
+    frame = f"The {pick(rng, THINGS)[0]} that {pick(rng, NAMES)} {{}} {pred}."
+    return swap(frame, pick(rng, STRICT), pick(rng, INTRANS))
 
 
-# --- island: no wh-extraction out of adjuncts, wh-clauses or left branches ---------------------------
+# --- island: no wh-extraction out of adjuncts, wh-clauses or left branches ------------------------
 
 BRIDGES = ["said that", "thought that", "hoped that", "heard that", "believed that"]
 ADJUNCTS = ["laughed because", "left before", "slept while", "smiled when", "cried after"]
@@ -333,28 +318,22 @@ ADJUNCTS = ["laughed because", "left before", "slept while", "smiled when", "cri
 
 def island_adjunct(rng: random.Random) -> Pair:
     first, second = two_names(rng)
-    verb, _ = pick(rng, TRANS)
-    bridge = str(pick(rng, BRIDGES)).replace("said", "say").replace("thought", "think").replace("hoped", "hope")
-    bridge = bridge.replace("heard", "hear").replace("believed", "believe")
-    adjunct = str(pick(rng, ["laugh because", "leave before", "sleep while", "smile when", "cry after"]))
-    frame = f"What did {first} {{}} {second} {verb}?"
-    return frame.format(bridge), frame.format(adjunct)
+    bridge = pick(rng, ["say that", "think that", "hope that", "hear that", "believe that"])
+    adjunct = pick(rng, ["laugh because", "leave before", "sleep while", "smile when", "cry after"])
+    return swap(f"What did {first} {{}} {second} {pick(rng, STRICT)}?", bridge, adjunct)
 
 
 def island_adjunct_embedded(rng: random.Random) -> Pair:
     asker, first, second = rng.sample(NAMES, 3)
-    verb, _ = pick(rng, TRANS)
-    frame = f"{asker} asked what {first} {{}} {second} had {verb}."
-    return frame.format(pick(rng, BRIDGES)), frame.format(pick(rng, ADJUNCTS))
+    frame = f"{asker} asked what {first} {{}} {second} had {pick(rng, STRICT)}."
+    return swap(frame, pick(rng, BRIDGES), pick(rng, ADJUNCTS))
 
 
 def island_wh(rng: random.Random) -> Pair:
     first, second = two_names(rng)
-    verb, _ = pick(rng, TRANS)
     good, bad = pick(rng, [("say that", "ask whether"), ("think that", "wonder whether"),
                            ("hear that", "ask how"), ("believe that", "wonder why")])
-    frame = f"What did {first} {{}} {second} {verb}?"
-    return frame.format(good), frame.format(bad)
+    return swap(f"What did {first} {{}} {second} {pick(rng, STRICT)}?", good, bad)
 
 
 def island_left_branch(rng: random.Random) -> Pair:
@@ -365,28 +344,24 @@ def island_left_branch(rng: random.Random) -> Pair:
     return f"{wh} {noun} did {name} {verb}?", f"{wh} did {name} {verb} {noun}?"
 
 
-# --- quantifier ----------------------------------------------------------------------------------------
+# --- quantifier ----------------------------------------------------------------------------------
 
-def quant_existential(rng: random.Random) -> Pair:
-    noun, n = pick(rng, PEOPLE + THINGS), rng.randrange(2)
-    good = pick(rng, ["a", "one"] if n == 0 else ["some", "many", "several", "two", "no", "few"])
-    bad = pick(rng, ["every", "each"] if n == 0 else ["most", "all"])
-    frame = f"There {['was', 'were'][n]} {{}} {noun[n]} in the {pick(rng, PLACES)}."
-    return frame.format(good), frame.format(bad)
+def quant_either_both(rng: random.Random) -> Pair:
+    noun, n = pick(rng, THINGS), rng.randrange(2)
+    modal = pick(rng, ["could take", "can use", "may keep", "could borrow"])
+    return swap(f"{pick(rng, NAMES)} {modal} {{}} {noun[n]}.", *[("either", "both"), ("both", "either")][n])
 
 
 def quant_partitive(rng: random.Random) -> Pair:
-    good, bad = pick(rng, [("All", "Every"), ("Each", "Every"), ("Most", "Every"), ("Some", "Every"), ("Many", "Every")])
+    good = pick(rng, ["All", "Each", "Most", "Some", "Many"])
     verb = pick(rng, ["passed the test", "left early", "liked the film", "signed the letter", "brought lunch"])
-    frame = f"{{}} of the {pick(rng, PEOPLE)[1]} {verb}."
-    return frame.format(good), frame.format(bad)
+    return swap(f"{{}} of the {pick(rng, PEOPLE)[1]} {verb}.", good, "Every")
 
 
 def quant_floating(rng: random.Random) -> Pair:
     good, bad = pick(rng, [("all", "every"), ("both", "every"), ("all", "most"), ("both", "most")])
     verb = pick(rng, ["left early", "passed the test", "agreed", "laughed", "arrived late", "signed up"])
-    frame = f"The {pick(rng, PEOPLE)[1]} {{}} {verb}."
-    return frame.format(good), frame.format(bad)
+    return swap(f"The {pick(rng, PEOPLE)[1]} {{}} {verb}.", good, bad)
 
 
 def quant_mass_count(rng: random.Random) -> Pair:
@@ -396,19 +371,18 @@ def quant_mass_count(rng: random.Random) -> Pair:
     else:
         noun = pick(rng, THINGS)[1]
         good, bad = pick(rng, [("many", "much"), ("few", "little"), ("fewer", "less")])
-    frame = f"{pick(rng, NAMES)} has too {{}} {noun}." if good in ("much", "many", "few", "little") \
-        else f"{pick(rng, NAMES)} needs {{}} {noun} than before."
-    return frame.format(good), frame.format(bad)
+    name = pick(rng, NAMES)
+    frame = f"{name} needs {{}} {noun} than before." if good in ("less", "fewer") else f"{name} has too {{}} {noun}."
+    return swap(frame, good, bad)
 
 
-# --- subject-aux-inversion -------------------------------------------------------------------------------
+# --- subject-aux-inversion -----------------------------------------------------------------------
 
 def sai_wh_question(rng: random.Random) -> Pair:
-    wh = pick(rng, ["Where", "Why", "When", "How"])
-    name = pick(rng, NAMES)
-    aux, verb = pick(rng, [("has", "hidden the keys"), ("has", "parked the car"), ("will", "meet the doctor"),
-                           ("can", "buy the tickets"), ("did", "sell the house"), ("should", "leave the bags")])
-    return f"{wh} {aux} {name} {verb}?", f"{wh} {name} {aux} {verb}?"
+    wh, name = pick(rng, ["Where", "Why", "When", "How"]), pick(rng, NAMES)
+    aux, vp = pick(rng, [("has", "hidden the keys"), ("has", "parked the car"), ("will", "meet the doctor"),
+                         ("can", "buy the tickets"), ("did", "sell the house"), ("should", "leave the bags")])
+    return f"{wh} {aux} {name} {vp}?", f"{wh} {name} {aux} {vp}?"
 
 
 def sai_relative_clause(rng: random.Random) -> Pair:
@@ -418,109 +392,102 @@ def sai_relative_clause(rng: random.Random) -> Pair:
     return f"Is the {noun} that is {ving} {adj}?", f"Is the {noun} that {ving} is {adj}?"
 
 
-def sai_do_support(rng: random.Random) -> Pair:
-    name = pick(rng, NAMES)
-    wh, verb = pick(rng, [("What", "buy"), ("What", "eat"), ("What", "find"), ("Who", "meet"), ("Who", "call"),
-                          ("Where", "go"), ("Where", "stay"), ("Where", "park"), ("Why", "leave early"),
-                          ("Why", "call the police"), ("When", "arrive"), ("How", "get home")])
-    time = pick(rng, TIMES)
-    return f"{wh} did {name} {verb} {time}?", f"{wh} {name} did {verb} {time}?"
+NEGATIVE_FRONTED = [("Never", "has", "seen such a big crowd"), ("Never", "had", "felt so tired"),
+                    ("Rarely", "does", "eat breakfast"), ("Seldom", "does", "visit the {p}"),
+                    ("Only then", "did", "notice the mistake"), ("Not once", "did", "complain"),
+                    ("Under no circumstances", "should", "open the door"), ("Only later", "did", "understand the joke"),
+                    ("Hardly ever", "does", "take the bus"), ("Nowhere", "could", "find the keys")]
+
+
+def sai_negative_fronting(rng: random.Random) -> Pair:
+    adverb, aux, vp = pick(rng, NEGATIVE_FRONTED)
+    name, vp = pick(rng, NAMES), place(rng, vp)
+    return f"{adverb} {aux} {name} {vp}.", f"{adverb} {name} {aux} {vp}."
 
 
 def sai_embedded(rng: random.Random) -> Pair:
-    first = pick(rng, NAMES)
-    wh = pick(rng, ["where", "why", "when", "what"])
+    first, wh = pick(rng, NAMES), pick(rng, ["where", "why", "when", "what"])
     embedder = pick(rng, ["asked", "wondered", "wanted to know", "did not know"])
-    clause = pick(rng, [("the {n}", "was"), ("the {n}", "had gone"), ("the {n}", "would go")])
-    if wh == "what":
-        subject, aux = f"the {pick(rng, PEOPLE)[0]}", pick(rng, ["had seen", "would say", "was doing"])
-    else:
-        subject, aux = clause[0].format(n=pick(rng, PEOPLE)[0]), clause[1]
+    aux = pick(rng, ["had seen", "would say", "was doing"] if wh == "what" else ["was late", "had gone", "would arrive"])
+    subject = f"the {pick(rng, PEOPLE)[0]}"
     head, _, rest = aux.partition(" ")
-    good = f"{first} {embedder} {wh} {subject} {aux}."
-    bad = f"{first} {embedder} {wh} {head} {subject} {rest}".rstrip() + "."
-    return good, bad
+    return (f"{first} {embedder} {wh} {subject} {aux}.",
+            f"{first} {embedder} {wh} {head} {subject} {rest}".rstrip() + ".")
 
 
-# --- ellipsis ---------------------------------------------------------------------------------------
+# --- ellipsis ------------------------------------------------------------------------------------
+
+DO_VPS = ["likes jazz", "plays chess", "owns a car", "speaks French", "drinks tea"]
+
 
 def ellipsis_aux(rng: random.Random) -> Pair:
     first, second = two_names(rng)
     if rng.random() < 0.5:
-        vp = pick(rng, ["likes jazz", "plays chess", "owns a car", "speaks French", "drinks tea"])
-        good, bad = "does", "is"
-    else:
-        vp = pick(rng, ["is tired", "is hungry", "is at home", "is a nurse", "is ready"])
-        good, bad = "is", "does"
-    frame = f"{first} {vp}, and {second} {{}} too."
-    return frame.format(good), frame.format(bad)
+        return swap(f"{first} {pick(rng, DO_VPS)}, and {second} {{}} too.", "does", "is")
+    vp = pick(rng, ["is tired", "is hungry", "is at home", "is a nurse", "is ready"])
+    return swap(f"{first} {vp}, and {second} {{}} too.", "is", "does")
 
 
 def ellipsis_neither(rng: random.Random) -> Pair:
     first, second = two_names(rng)
-    aux, vp = pick(rng, [("has", "has never seen snow"), ("can", "can't swim"), ("will", "won't come"),
-                         ("did", "didn't call"), ("is", "isn't ready"), ("does", "doesn't eat fish")])
-    return f"{first} {vp}, and neither {aux} {second}.", f"{first} {vp}, and neither {second} {aux}."
+    vp, good, bad = pick(rng, [("has never seen snow", "has", "is"), ("isn't ready", "is", "does"),
+                               ("doesn't eat fish", "does", "is"), ("can't swim", "can", "is"),
+                               ("wasn't invited", "was", "did"), ("didn't call", "did", "was"),
+                               ("won't be late", "will", "does")])
+    return swap(f"{first} {vp}, and neither {{}} {second}.", good, bad)
 
 
 def ellipsis_so(rng: random.Random) -> Pair:
     first, second = two_names(rng)
     if rng.random() < 0.5:
-        vp = pick(rng, ["likes jazz", "plays chess", "owns a car", "speaks French", "drinks tea"])
-        good, bad = "does", "is"
-    else:
-        vp = pick(rng, ["can swim", "can drive", "can cook"])
-        good, bad = "can", "does"
-    frame = f"{first} {vp}, and so {{}} {second}."
-    return frame.format(good), frame.format(bad)
+        return swap(f"{first} {pick(rng, DO_VPS)}, and so {{}} {second}.", "does", "is")
+    return swap(f"{first} {pick(rng, ['can swim', 'can drive', 'can cook'])}, and so {{}} {second}.", "can", "does")
 
 
 def ellipsis_sluice(rng: random.Random) -> Pair:
-    first = pick(rng, NAMES)
-    place = pick(rng, PLACES)
-    know = pick(rng, ["I don't know", "nobody knows", "I forget", "she won't say"])
+    name, know = pick(rng, NAMES), pick(rng, ["I don't know", "nobody knows", "I forget", "she won't say"])
     if rng.random() < 0.5:
-        frame = f"{first} met someone at the {place}, but {know} {{}}."
-        return frame.format("who"), frame.format("what")
-    frame = f"{first} bought something at the {place}, but {know} {{}}."
-    return frame.format("what"), frame.format("who")
+        return swap(place(rng, f"{name} met someone at the {{p}}, but {know} {{}}."), "who", "what")
+    return swap(place(rng, f"{name} bought something at the {{p}}, but {know} {{}}."), "what", "who")
 
 
-# --- binding ----------------------------------------------------------------------------------------
+# --- binding: a reflexive needs a local, c-commanding antecedent; a pronoun must not have one ------
+
+def _mixed_pair(rng: random.Random) -> tuple[str, str, bool]:
+    """A woman's and a man's name in random order; True when the woman comes first."""
+    female, male = pick(rng, FEMALE), pick(rng, MALE)
+    return (female, male, True) if rng.random() < 0.5 else (male, female, False)
+
 
 def binding_local(rng: random.Random) -> Pair:
-    female, male = pick(rng, FEMALE), pick(rng, MALE)
-    outer, inner, good, bad = (female, male, "himself", "herself") if rng.random() < 0.5 else (male, female, "herself", "himself")
+    outer, inner, female_first = _mixed_pair(rng)
     verb = pick(rng, ["thinks that", "said that", "knows that", "believes that"])
     vp = pick(rng, ["admires", "blamed", "hurt", "likes", "praised"])
-    frame = f"{outer} {verb} {inner} {vp} {{}}."
-    return frame.format(good), frame.format(bad)
+    good, bad = ("himself", "herself") if female_first else ("herself", "himself")
+    return swap(f"{outer} {verb} {inner} {vp} {{}}.", good, bad)
 
 
 def binding_c_command(rng: random.Random) -> Pair:
-    name = pick(rng, NAMES)
     relative, good, bad = pick(rng, [("brother", "himself", "herself"), ("sister", "herself", "himself"),
                                      ("father", "himself", "herself"), ("mother", "herself", "himself")])
-    if (name in FEMALE) == (good == "herself"):  # the possessor must differ in gender from the relative
-        name = pick(rng, MALE if name in FEMALE else FEMALE)
-    vp = pick(rng, ["hurt {r}", "blamed {r}", "admired {r} in the mirror", "introduced {r}"])
-    return f"{name}'s {relative} {vp.format(r=good)}.", f"{name}'s {relative} {vp.format(r=bad)}."
+    # The possessor has the other gender, so only the relative can bind the reflexive.
+    name = pick(rng, MALE if good == "herself" else FEMALE)
+    vp = pick(rng, ["hurt {}", "blamed {}", "admired {} in the mirror", "introduced {}"])
+    return swap(f"{name}'s {relative} {vp}.", good, bad)
 
 
-def binding_subject(rng: random.Random) -> Pair:
-    name, good_refl, _ = gendered(rng)
-    pronoun = "she" if good_refl == "herself" else "he"
-    verb = pick(rng, ["thinks that", "said that", "hopes that", "knows that"])
-    pred = pick(rng, ["is right", "will win", "was late", "can help"])
-    frame = f"{name} {verb} {{}} {pred}."
-    return frame.format(pronoun), frame.format(good_refl)
+def binding_pronoun(rng: random.Random) -> Pair:
+    outer, inner, female_first = _mixed_pair(rng)
+    good, bad = ("her", "herself") if female_first else ("him", "himself")
+    verb = pick(rng, ["thinks that", "said that", "knows that", "believes that"])
+    vp = pick(rng, ["admires", "blamed", "likes", "trusts", "praised"])
+    return swap(f"{outer} {verb} {inner} {vp} {{}}.", good, bad)
 
 
-def binding_reciprocal(rng: random.Random) -> Pair:
-    noun = pick(rng, PEOPLE)
-    vp = pick(rng, ["talked to", "waved at", "helped", "trusted", "smiled at"])
-    frame = f"The {{}} {vp} each other."
-    return frame.format(noun[1]), frame.format(noun[0])
+def binding_plural(rng: random.Random) -> Pair:
+    verb = pick(rng, ["said that", "think that", "knew that", "hoped that"])
+    vp = pick(rng, ["trusted", "liked", "admired", "remembered"])
+    return swap(f"The {pick(rng, PEOPLE)[1]} {verb} {pick(rng, NAMES)} {vp} {{}}.", "them", "themselves")
 
 
 TEMPLATES: dict[str, dict[str, Template]] = {
@@ -530,33 +497,33 @@ TEMPLATES: dict[str, dict[str, Template]] = {
                         "numeral": det_numeral, "article": det_article},
     "anaphor-agreement": {"name": anaphor_name, "plural": anaphor_plural, "noun": anaphor_noun},
     "irregular-past": {"overregularised": past_overregularised, "have-participle": past_participle_after_have,
-                       "participle-as-past": past_participle_as_past},
+                       "did-base": past_did_base},
     "argument-structure": {"transitive": args_transitive_slot, "intransitive": args_intransitive_slot,
                            "ditransitive": args_ditransitive, "preposition": args_preposition},
-    "npi": {"ever-subject": npi_ever_subject, "any-object": npi_any_object, "adverb": npi_adverb,
-            "embedded": npi_embedded},
-    "filler-gap": {"gap-what": gap_needs_filler, "filled-gap": filler_needs_gap, "gap-who": gap_who,
+    "npi": {"ever-subject": npi_ever_subject, "yet": npi_yet, "adverb": npi_adverb, "embedded": npi_embedded},
+    "filler-gap": {"gap-what": gap_needs_filler, "filled-gap": filler_needs_gap, "gap-whether": gap_whether,
                    "relative": gap_relative},
     "island": {"adjunct": island_adjunct, "adjunct-embedded": island_adjunct_embedded, "wh": island_wh,
                "left-branch": island_left_branch},
-    "quantifier": {"existential": quant_existential, "partitive": quant_partitive, "floating": quant_floating,
+    "quantifier": {"either-both": quant_either_both, "partitive": quant_partitive, "floating": quant_floating,
                    "mass-count": quant_mass_count},
     "subject-aux-inversion": {"wh-question": sai_wh_question, "relative-clause": sai_relative_clause,
-                              "do-support": sai_do_support, "embedded": sai_embedded},
+                              "negative-fronting": sai_negative_fronting, "embedded": sai_embedded},
     "ellipsis": {"aux": ellipsis_aux, "neither": ellipsis_neither, "so": ellipsis_so, "sluice": ellipsis_sluice},
-    "binding": {"local": binding_local, "c-command": binding_c_command, "subject": binding_subject,
-                "reciprocal": binding_reciprocal},
+    "binding": {"local": binding_local, "c-command": binding_c_command, "pronoun": binding_pronoun,
+                "plural": binding_plural},
 }
+"""Phenomenon -> template slug -> template; the case id is <phenomenon>/<slug>-NNNN."""
 
 
 def pairs_for(category: str, slug: str, template: Template, count: int) -> list[Pair]:
-    """`count` distinct pairs from one template, from an rng seeded by its name."""
+    """`count` distinct pairs from one template, drawn with an rng seeded by its name."""
     rng = random.Random(SEED + zlib.crc32(f"{category}/{slug}".encode()))
     pairs: list[Pair] = []
     seen: set[Pair] = set()
     for _ in range(count * 200):
         pair = template(rng)
-        if pair not in seen and pair[0] != pair[1]:
+        if pair[0] != pair[1] and pair not in seen:
             seen.add(pair)
             pairs.append(pair)
             if len(pairs) == count:
@@ -565,12 +532,13 @@ def pairs_for(category: str, slug: str, template: Template, count: int) -> list[
 
 
 def generate() -> list[dict]:
-    """Every case of the suite, in a fixed order."""
+    """Every case of the suite, in a fixed order: grammatical option first (answer 0)."""
     cases = []
     for category, templates in TEMPLATES.items():
         share, extra = divmod(PER_CATEGORY, len(templates))
         for index, (slug, template) in enumerate(templates.items()):
-            for number, (good, bad) in enumerate(pairs_for(category, slug, template, share + (index < extra)), start=1):
+            pairs = pairs_for(category, slug, template, share + (index < extra))
+            for number, (good, bad) in enumerate(pairs, start=1):
                 cases.append({"id": f"{category}/{slug}-{number:04d}", "kind": "choice", "category": category,
                               "options": [good, bad], "answer": 0})
     return cases

@@ -96,6 +96,14 @@ JSON_KINDS: list[tuple[list[str], str, list[list[str]]]] = [
 CITY_COUNTRY = {"Paris": "France", "Rome": "Italy", "Tokyo": "Japan", "Cairo": "Egypt", "Lima": "Peru", "Oslo": "Norway"}
 
 
+def spread(rng: random.Random, options: list[Any], n: int) -> list[Any]:
+    """`n` picks cycling through `options`, shuffled: balanced, and not aligned with the
+    evenly spaced picks of Suite.quick (a plain `index % k` would alias with its step)."""
+    picks = [options[i % len(options)] for i in range(n)]
+    rng.shuffle(picks)
+    return picks
+
+
 def check(name: str, **args: Any) -> dict[str, Any]:
     return {"name": name, "args": args}
 
@@ -130,16 +138,14 @@ def ask_turn(rng: random.Random, fact: tuple, value: str) -> dict[str, Any]:
 def recall_cases() -> list[dict[str, Any]]:
     rng = random.Random(SEED + 1)
     cases = []
-    for index in range(PER_CATEGORY):
-        fact = FACTS[index % len(FACTS)]
+    for index, (fact, shape) in enumerate(zip(spread(rng, FACTS, PER_CATEGORY), spread(rng, [0, 1, 2], PER_CATEGORY))):
         kind, statement, _, _, pool = fact
         value = rng.choice(pool)
-        shape = index % 3
         if shape == 2:
             # Two facts of different kinds, both asked back: the second must not overwrite the first.
-            other = FACTS[(index + 1 + rng.randrange(len(FACTS) - 1)) % len(FACTS)]
+            other = rng.choice([f for f in FACTS if f is not fact])
             other_value = rng.choice(other[4])
-            side_question, accept = SIDE[index % len(SIDE)]
+            side_question, accept = rng.choice(SIDE)
             turns = [
                 {"user": statement.format(v=value), "check": []},
                 {"user": f"{other[1].format(v=other_value)} {side_question}",
@@ -158,12 +164,15 @@ def recall_cases() -> list[dict[str, Any]]:
 
 def format_cases() -> list[dict[str, Any]]:
     rng = random.Random(SEED + 2)
-    builders: list[tuple[str, Callable[[random.Random], list[dict[str, Any]]]]] = [
-        ("one-word", _one_word), ("uppercase", _uppercase), ("list", _list), ("json", _json),
-    ]
+    builders: dict[str, Callable[[random.Random], list[dict[str, Any]]]] = {
+        "one-word": _one_word, "uppercase": _uppercase, "list": _list, "json": _json,
+    }
+    # Lists and JSON weigh more: small models can keep those formats at all, so they measure
+    # a drop; one-word and uppercase replies are rare below a few hundred million parameters.
+    kinds = spread(rng, ["list", "json", "list", "json", "one-word", "uppercase"], PER_CATEGORY)
     cases = []
-    for index in range(PER_CATEGORY):
-        slug, build = builders[index % len(builders)]
+    for index, slug in enumerate(kinds):
+        build = builders[slug]
         cases.append({"id": f"format/{slug}-{index:04d}", "kind": "conversation", "category": "format",
                       "turns": build(rng)})
     return cases
@@ -182,7 +191,7 @@ def _uppercase(rng: random.Random) -> list[dict[str, Any]]:
     questions = rng.sample(SIDE, rng.choice([2, 3]))
     turns = []
     for number, (question, accept) in enumerate(questions):
-        text = f"Write all your replies in UPPERCASE letters. {question}" if number == 0 else question
+        text = f"Write every reply in CAPITAL LETTERS only. {question}" if number == 0 else question
         turns.append({"user": text, "check": [check("conv_uppercase", contains=[accept[0]])],
                       "expected": accept[0].upper()})
     return turns
@@ -230,19 +239,20 @@ NOUNS = {"name": "name", "city": "city", "number": "lucky number", "color": "fav
 
 def correction_cases() -> list[dict[str, Any]]:
     rng = random.Random(SEED + 3)
-    facts = [f for f in FACTS if f[0] in NOUNS]
+    facts = spread(rng, [f for f in FACTS if f[0] in NOUNS], PER_CATEGORY)
+    wordings = spread(rng, CORRECTIONS, PER_CATEGORY)
+    with_side = spread(rng, [False, True], PER_CATEGORY)
     cases = []
-    for index in range(PER_CATEGORY):
-        fact = facts[index % len(facts)]
+    for index, (fact, wording, side) in enumerate(zip(facts, wordings, with_side)):
         kind, statement, question, answer, pool = fact
         old, new, third = rng.sample(pool, 3)
-        correction = CORRECTIONS[index % len(CORRECTIONS)].format(noun=NOUNS[kind], v=new, old=old)
+        correction = wording.format(noun=NOUNS[kind], v=new, old=old)
         if kind == "city":
             correction = correction.replace("my city is", "I live in").replace("My city is", "I live in")
         turns: list[dict[str, Any]] = [{"user": statement.format(v=old), "check": []}]
-        if index % 2:
+        if side:
             # The correction comes with a side question, so that turn is judged too.
-            question_text, accept = SIDE[index % len(SIDE)]
+            question_text, accept = rng.choice(SIDE)
             turns.append({"user": f"{correction} {question_text}", "check": [check("conv_recall", value=accept)],
                           "expected": accept[0]})
         else:

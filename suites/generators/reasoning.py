@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -37,6 +38,11 @@ EVENTS = [  # (arrival verb phrase, first word, last word)
     ("woke up", "first", "last"),
     ("got to school", "first", "last"),
     ("handed in the test", "first", "last"),
+]
+FAMILIAR = [  # (plural, one member with its article, the group it belongs to)
+    ("cats", "a cat", "animal"), ("roses", "a rose", "flower"), ("oaks", "an oak", "tree"),
+    ("trucks", "a truck", "vehicle"), ("apples", "an apple", "fruit"), ("hammers", "a hammer", "tool"),
+    ("violins", "a violin", "instrument"), ("sparrows", "a sparrow", "bird"), ("carrots", "a carrot", "vegetable"),
 ]
 RULES = [  # If <condition>, then <result>: each side as a yes-question, its contrary and a denial
     # (condition, result, ask result, ask contrary of result, result denied, ask condition, ask contrary of condition)
@@ -82,22 +88,24 @@ def _people(rng: random.Random, k: int) -> list[str]:
     return rng.sample(NAMES, k)
 
 
-def _near(answer: int, rng: random.Random, extra: tuple[int, ...] = (), k: int = 2) -> list[str]:
-    """Wrong numbers close to `answer`, same digit count where possible (sum log-probs stay comparable)."""
-    tempting = [e for e in extra if e != answer and e > 0]
-    nearby = [answer + d for d in (-2, -1, 1, 2, 3, -3, 10, -10) if answer + d > 0]
+def _near(answer: int, avoid: set[int], rng: random.Random, extra: tuple[int, ...] = (), k: int = 2) -> list[str]:
+    """Wrong numbers close to `answer`.
+
+    Numbers shown in the question are avoided (a small model copies them, which would
+    push it below chance), and the same digit count is preferred so that summed
+    log-probabilities stay comparable.
+    """
+    tempting = [e for e in extra if e > 0]
+    nearby = [answer + d for d in (-2, -1, 1, 2, 3, -3, 4, -4, 10, -10) if answer + d > 0]
     rng.shuffle(nearby)
-    same = [n for n in tempting + nearby if len(str(n)) == len(str(answer))]
-    other = [n for n in tempting + nearby if len(str(n)) != len(str(answer))]
-    picked: list[int] = []
-    for n in same + other:
-        if n not in picked:
-            picked.append(n)
-    return [str(n) for n in picked[:k]]
+    pool = [n for n in tempting + nearby if n != answer and n not in avoid]
+    pool.sort(key=lambda n: len(str(n)) != len(str(answer)))  # stable: keeps tempting ones first
+    return [str(n) for n in dict.fromkeys(pool)][:k]
 
 
 def _number(slug: str, question: str, answer: int, rng: random.Random, extra: tuple[int, ...] = ()) -> Item:
-    return Item(slug, f"{question} {ASK_NUMBER}", str(answer), _near(answer, rng, extra))
+    shown = {int(n) for n in re.findall(r"\d+", question)}
+    return Item(slug, f"{question} {ASK_NUMBER}", str(answer), _near(answer, shown, rng, extra))
 
 
 # ---------------------------------------------------------------- categories
@@ -108,61 +116,68 @@ def _arithmetic_1step(rng: random.Random) -> Item:
     things = rng.choice(ITEMS)
     kind = rng.choice(["add", "sub", "mul", "div", "bare-add", "bare-sub"])
     if kind == "add":
-        a, b = rng.randint(3, 30), rng.randint(2, 20)
+        a, b = rng.randint(2, 12), rng.randint(2, 9)
         q = f"{name} has {a} {things}. {name} gets {b} more {things}. How many {things} does {name} have now?"
-        return _number(kind, q, a + b, rng, (a - b,))
+        return _number(kind, q, a + b, rng)
     if kind == "sub":
-        a = rng.randint(8, 40)
-        b = rng.randint(2, a - 2)
+        a = rng.randint(6, 20)
+        b = rng.randint(1, min(9, a - 1))
         q = f"{name} has {a} {things} and gives {b} of them to {friend}. How many {things} does {name} have left?"
         return _number(kind, q, a - b, rng, (a + b,))
     if kind == "mul":
-        a, b = rng.randint(2, 9), rng.randint(2, 9)
+        a, b = rng.randint(2, 5), rng.randint(2, 5)
         q = f"There are {a} boxes with {b} {things} in each box. How many {things} are there in total?"
         return _number(kind, q, a * b, rng, (a + b,))
     if kind == "div":
-        a, b = rng.randint(2, 6), rng.randint(2, 9)
+        a, b = rng.randint(2, 4), rng.randint(2, 5)
         q = f"{a * b} {things} are shared equally among {a} children. How many {things} does each child get?"
-        return _number(kind, q, b, rng, (a,))
-    a, b = rng.randint(11, 60), rng.randint(2, 30)
+        return _number(kind, q, b, rng)
     if kind == "bare-add":
+        a, b = rng.randint(2, 20), rng.randint(2, 9)
         return _number(kind, f"What is {a} + {b}?", a + b, rng)
-    a, b = max(a, b), min(a, b)
+    a = rng.randint(5, 20)
+    b = rng.randint(1, min(9, a - 1))
     return _number(kind, f"What is {a} - {b}?", a - b, rng, (a + b,))
 
 
 def _arithmetic_2step(rng: random.Random) -> Item:
     name, friend = _people(rng, 2)
     things = rng.choice(ITEMS)
-    kind = rng.choice(["buy-give", "packs", "more-than", "change", "pages"])
+    kind = rng.choice(["buy-give", "packs", "more-than", "change", "pages", "bare"])
     if kind == "buy-give":
-        a, b = rng.randint(5, 20), rng.randint(2, 15)
-        c = rng.randint(2, a + b - 2)
+        a, b = rng.randint(2, 9), rng.randint(2, 9)
+        c = rng.randint(1, min(9, a + b - 1))
         q = (f"{name} has {a} {things}. {name} buys {b} more and then gives {c} to {friend}. "
              f"How many {things} does {name} have now?")
-        return _number(kind, q, a + b - c, rng, (a + b, a - c))
+        return _number(kind, q, a + b - c, rng, (a + b,))
     if kind == "packs":
-        n, k = rng.randint(2, 6), rng.randint(3, 8)
-        c = rng.randint(1, n * k - 2)
+        n, k = rng.randint(2, 4), rng.randint(2, 5)
+        c = rng.randint(1, min(9, n * k - 1))
         q = (f"{name} buys {n} packs of {things} with {k} {things} in each pack, "
              f"then gives away {c} {things}. How many {things} does {name} have left?")
-        return _number(kind, q, n * k - c, rng, (n * k, n + k - c))
+        return _number(kind, q, n * k - c, rng, (n * k,))
     if kind == "more-than":
-        a, b = rng.randint(3, 20), rng.randint(2, 10)
+        a, b = rng.randint(2, 9), rng.randint(1, 5)
         q = (f"{name} has {a} {things}. {friend} has {b} more {things} than {name}. "
              f"How many {things} do {name} and {friend} have together?")
         return _number(kind, q, 2 * a + b, rng, (a + b,))
     if kind == "change":
-        n, p = rng.randint(2, 5), rng.randint(2, 9)
-        bill = 50 if n * p > 20 else rng.choice([20, 50])
-        q = (f"A notebook costs {p} dollars. {name} buys {n} notebooks and pays with a {bill}-dollar bill. "
+        n, p = rng.randint(2, 3), rng.randint(1, 5)
+        bill = 10 if n * p < 10 else 20
+        q = (f"A notebook costs {p} dollars. {name} buys {n} notebooks and pays with {bill} dollars. "
              f"How many dollars of change does {name} get?")
-        return _number(kind, q, bill - n * p, rng, (n * p, bill - p))
-    a, b = rng.randint(10, 40), rng.randint(10, 40)
-    total = a + b + rng.randint(5, 60)
-    q = (f"A book has {total} pages. {name} reads {a} pages on Monday and {b} pages on Tuesday. "
-         f"How many pages are left to read?")
-    return _number(kind, q, total - a - b, rng, (a + b, total - a))
+        return _number(kind, q, bill - n * p, rng, (n * p,))
+    if kind == "pages":
+        a, b = rng.randint(2, 9), rng.randint(2, 9)
+        total = a + b + rng.randint(1, 10)
+        q = (f"A book has {total} pages. {name} reads {a} pages on Monday and {b} pages on Tuesday. "
+             f"How many pages are left to read?")
+        return _number(kind, q, total - a - b, rng, (a + b,))
+    a, b, c = rng.randint(2, 9), rng.randint(2, 9), rng.randint(1, 9)
+    if rng.random() < 0.5:
+        return _number(kind, f"What is {a} + {b} + {c}?", a + b + c, rng, (a + b,))
+    a += c  # keeps the result positive
+    return _number(kind, f"What is {a} - {c} + {b}?", a - c + b, rng, (a - c - b, a + c + b))
 
 
 def _comparison(rng: random.Random) -> Item:
@@ -217,36 +232,52 @@ def _ordering(rng: random.Random) -> Item:
 
 
 def _date_time(rng: random.Random) -> Item:
-    kind = rng.choice(["days-later", "days-later", "yesterday", "hours-later", "ends-at"])
-    if kind in ("days-later", "yesterday"):
+    kind = rng.choice(["days-later", "days-later", "tomorrow", "yesterday", "hours-later", "hours-later", "ends-at"])
+    if kind in ("days-later", "tomorrow", "yesterday"):
         start = rng.randrange(7)
         if kind == "days-later":
-            n = rng.randint(2, 12)
+            n = rng.randint(2, 5)
             q = f"Today is {DAYS[start]}. What day of the week will it be in {n} days?"
-            answer = DAYS[(start + n) % 7]
-            tempting = [DAYS[(start + n + d) % 7] for d in (1, -1, 2)]
+            shift = n
+        elif kind == "tomorrow":
+            q = f"Today is {DAYS[start]}. What day of the week is tomorrow?"
+            shift = 1
         else:
-            q = f"Yesterday was {DAYS[start]}. What day of the week is tomorrow?"
-            answer = DAYS[(start + 2) % 7]
-            tempting = [DAYS[(start + d) % 7] for d in (1, 3, 0)]
-        return Item(kind, f"{q} {ASK_DAY}", answer, tempting, list(DAYS))
-    h, n = rng.randint(1, 12), rng.randint(2, 9)
+            q = f"Today is {DAYS[start]}. What day of the week was yesterday?"
+            shift = -1
+        answer = DAYS[(start + shift) % 7]
+        # Off by one or two days; not today itself, which a small model copies from the question.
+        tempting = [DAYS[(start + shift + d) % 7] for d in (1, -1, 2, -2)]
+        tempting = [t for t in tempting if t != DAYS[start]]
+        return Item(kind, f"{q} {ASK_DAY}", answer, [t for t in dict.fromkeys(tempting) if t != answer], list(DAYS))
+    # One in three times the hours run past 12 o'clock.
+    h = rng.randint(9, 12) if rng.random() < 1 / 3 else rng.randint(1, 8)
+    n = rng.randint(2, 4)
     answer = (h + n - 1) % 12 + 1
     if kind == "hours-later":
-        q = f"It is {h} o'clock now. On a 12-hour clock, what hour will it be in {n} hours?"
+        q = f"It is {h} o'clock now. What time will it be in {n} hours on a 12-hour clock?"
     else:
-        q = f"A trip starts at {h} o'clock and lasts {n} hours. On a 12-hour clock, at what hour does it end?"
-    # Off-by-one hours, wrapped round the clock; same digit count first so log-probs compare fairly.
+        q = f"A trip starts at {h} o'clock and lasts {n} hours. At what hour on a 12-hour clock does it end?"
     wrong = [(answer + d - 1) % 12 + 1 for d in (1, -1, 2, -2, 3)]
+    # Numbers in the question are avoided (copy bias), same digit count first (fair log-probs).
+    wrong = [w for w in wrong if w not in (h, n, 12)]
     wrong.sort(key=lambda w: len(str(w)) != len(str(answer)))
     return Item(kind, f"{q} Answer with just the hour number.", str(answer), [str(w) for w in wrong[:2]])
 
 
 def _logic(rng: random.Random) -> Item:
     yes = rng.random() < 0.5
-    kind = rng.choice(["all", "chain", "if-then", "if-not"])
+    kind = rng.choice(["familiar", "all", "chain", "if-then", "if-not"])
     name = rng.choice(NAMES)
-    if kind == "all":
+    if kind == "familiar":  # rules that agree with the world, so a small model has a chance
+        kinds = rng.sample(FAMILIAR, 2)
+        plural, member, group = kinds[0]
+        other_group = kinds[1][2]
+        rule = f"All {plural} are {group}s." if yes else (
+            f"No {member.split(' ')[1]} is {_article(other_group)} {other_group}.")
+        asked = group if yes else other_group
+        q = f"{rule} {name} is {member}. Is {name} {_article(asked)} {asked}?"
+    elif kind == "all":
         thing, trait = rng.choice(NONSENSE), rng.choice(TRAITS)
         rule = f"All {thing}s are {trait}." if yes else f"No {thing} is {trait}."
         q = f"{rule} {name} is a {thing}. Is {name} {trait}?"
@@ -266,20 +297,24 @@ def _logic(rng: random.Random) -> Item:
     return Item(kind, f"{q} {ASK_YES_NO}", answer, [other], ["yes", "no"])
 
 
+def _article(noun: str) -> str:
+    return "an" if noun[0] in "aeiou" else "a"
+
+
 def _sequence(rng: random.Random) -> Item:
     kind = rng.choice(["step-up", "step-up", "step-down", "double", "growing-step"])
     if kind == "step-up":
-        start, step = rng.randint(1, 30), rng.randint(2, 9)
+        start, step = rng.randint(1, 10), rng.choice([1, 2, 3, 5, 10])
         terms = [start + i * step for i in range(5)]
     elif kind == "step-down":
-        step = rng.randint(2, 9)
-        start = rng.randint(6 * step, 6 * step + 40)
+        step = rng.choice([1, 2, 5, 10])
+        start = 5 * step + rng.randint(0, 20)
         terms = [start - i * step for i in range(5)]
     elif kind == "double":
-        start, factor = rng.randint(1, 6), rng.choice([2, 2, 3])
-        terms = [start * factor**i for i in range(5)]
+        start = rng.randint(1, 3)
+        terms = [start * 2**i for i in range(5)]
     else:
-        start, step = rng.randint(1, 10), rng.randint(1, 3)
+        start, step = rng.randint(1, 10), rng.randint(1, 2)
         terms = [start]
         for i in range(4):
             terms.append(terms[-1] + step + i)

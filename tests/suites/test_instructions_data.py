@@ -189,7 +189,10 @@ def test_bullet_points() -> None:
     assert passed(ins.bullet_points(reply, count=3, topic=TOPIC))
     assert not passed(ins.bullet_points(reply, count=2))
     assert not passed(ins.bullet_points(PROSE, count=2))
-    assert not passed(ins.bullet_points("1. Test the soil first.\n2. Plant after the last frost.", count=2))
+    # Numbered items count as points: the task verifies how many, not the marker.
+    assert passed(ins.bullet_points("1. Test the soil first.\n2) Plant after the last frost.", count=2))
+    assert not passed(ins.bullet_points("Garden tips: 1. test the soil 2. plant late 3. water early.", count=3))
+    assert not passed(ins.bullet_points("**Soil** matters.\n**Seeds** matter too in the garden.", count=2))
     assert not passed(ins.bullet_points("- Soil\n- Soil\n- Plant seeds in rows.", count=3))
     assert not passed(ins.bullet_points("- \n- \n-", count=3))
 
@@ -205,6 +208,7 @@ def test_json_object() -> None:
     assert not passed(ins.json_object('["Mulch", "soil"]', keys=["tip"]))
     assert not passed(ins.json_object('{"tip": "", "why": ""}', keys=["tip", "why"]))
     assert not passed(ins.json_object('{"tip": "tip", "why": "..."}', keys=["tip", "why"]))
+    assert not passed(ins.json_object('{"tip": "<a tip for the garden>", "why": "It helps plants."}', keys=["tip", "why"]))
     assert not passed(ins.json_object('{"tip": "soil", "why": "soil"}', keys=["tip", "why"]))
     assert not passed(ins.json_object("{}", keys=[]))
 

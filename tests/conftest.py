@@ -1,0 +1,41 @@
+"""Shared fixtures: tiny random models, the embedded model, suite builders."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+
+@pytest.fixture(scope="session")
+def embedded_dir() -> Path:
+    """The embedded SmolLM2-135M-Instruct as a safetensors directory (converted once per machine)."""
+    from capcheck.checkpoint import embedded_dir as find
+
+    return find()
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory, embedded_dir: Path) -> Path:
+    """A tiny random Llama model with the embedded model's tokenizer (fast engine tests)."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    out = tmp_path_factory.mktemp("tiny-model")
+    for name in ("tokenizer.json", "tokenizer_config.json", "chat_template.jinja"):
+        if (embedded_dir / name).exists():
+            shutil.copy(embedded_dir / name, out / name)
+    special = json.loads((embedded_dir / "config.json").read_text())
+    config = LlamaConfig(
+        vocab_size=special["vocab_size"], hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+        num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256,
+        bos_token_id=special.get("bos_token_id"), eos_token_id=special.get("eos_token_id"),
+        pad_token_id=special.get("pad_token_id"), tie_word_embeddings=True,
+    )
+    torch.manual_seed(0)
+    model = LlamaForCausalLM(config)
+    model.save_pretrained(out)
+    return out

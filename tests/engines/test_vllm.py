@@ -1,0 +1,164 @@
+"""The vLLM engine on the embedded model, and its agreement with the hf engine.
+
+Skipped where vllm is not installed. Run it in the vLLM environment:
+
+    bash scripts/setup-vllm.sh
+    .venv-vllm/bin/python -m pytest tests/engines/test_vllm.py -rs
+
+Starting vLLM takes about a minute on a CPU, so each engine is built once per module.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from capcheck.checkpoint import resolve
+from capcheck.engines import EngineConfig
+from capcheck.engines.vllm import lora_id, lora_rank, parse_options
+from capcheck.requests import Decoding, GenerateRequest, LoglikelihoodRequest, RollingRequest, chat
+
+SKIP_REASON = "vllm is not installed here; run `bash scripts/setup-vllm.sh` and use .venv-vllm/bin/python"
+
+QUESTIONS = [
+    "What is the capital of France?",
+    "Name three colours of the rainbow.",
+    "Write one sentence about a cat.",
+    "What is 12 plus 7?",
+]
+PAIRS = [
+    ("The capital of France is", " Paris"),
+    ("The capital of France is", " London"),
+    ("", "The keys to the cabinet are on the table."),
+    ("", "The keys to the cabinet is on the table."),
+    ("Question: What is 2 + 2?\nAnswer:", " 4"),
+]
+TEXT = "The river ran fast after the storm, and the old bridge shook under the weight of the water."
+
+
+def _vllm_engine(checkpoint):
+    pytest.importorskip("vllm", reason=SKIP_REASON)
+    from capcheck.engines.vllm import VLLMEngine
+
+    return VLLMEngine(checkpoint, EngineConfig(dtype="float32"))
+
+
+@pytest.fixture(scope="module")
+def engine():
+    engine = _vllm_engine(resolve(None))
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="module")
+def hf_engine():
+    from capcheck.engines.hf import HFEngine
+
+    engine = HFEngine(resolve(None), EngineConfig(dtype="float32", threads=1))
+    yield engine
+    engine.close()
+
+
+# --- options (no vllm needed) ------------------------------------------------------
+
+
+def test_options_are_typed_and_unknown_ones_rejected() -> None:
+    options = parse_options({"tensor_parallel_size": "2", "enforce_eager": "false", "max_model_len": None})
+    assert options == {"tensor_parallel_size": 2, "enforce_eager": False}
+    with pytest.raises(ValueError, match="tensor_paralel_size"):
+        parse_options({"tensor_paralel_size": 2})
+
+
+def test_lora_rank_rounds_up_and_ids_are_stable(tmp_path: Path) -> None:
+    (tmp_path / "adapter_config.json").write_text(json.dumps({"r": 4}))
+    assert lora_rank(tmp_path) == 8
+    assert lora_id(tmp_path) == lora_id(tmp_path / ".") > 0
+    assert lora_id(tmp_path) != lora_id(tmp_path / "other")
+
+
+# --- the engine on the embedded model ---------------------------------------------
+
+
+@pytest.mark.slow
+def test_info_and_decoding_come_from_capcheck(engine) -> None:
+    assert engine.info.name == "vllm" and engine.info.version.startswith("vllm ")
+    assert engine.info.dtype == "float32"
+    # vLLM must not read the checkpoint's generation_config.json for sampling defaults.
+    assert engine._llm.llm_engine.model_config.generation_config == "vllm"
+
+
+@pytest.mark.slow
+def test_generate_chat_and_text_in_input_order(engine) -> None:
+    requests = [
+        GenerateRequest(chat(("user", "What is the capital of France?")), Decoding(max_tokens=16)),
+        GenerateRequest("Count: one, two, three,", Decoding(max_tokens=5)),
+        GenerateRequest("Count: one, two, three,", Decoding(max_tokens=24, stop=("six",))),
+    ]
+    first = engine.generate(requests)
+    assert "Paris" in first[0].text
+    assert first[1].n_tokens == 5 and first[1].finish_reason == "length"
+    assert "six" not in first[2].text and first[2].finish_reason == "stop"
+    second = engine.generate(list(reversed(requests)))
+    assert [c.text for c in first] == [c.text for c in reversed(second)]
+    assert engine.generate([]) == []
+
+
+@pytest.mark.slow
+def test_loglikelihood_ranks_and_flags_greedy(engine) -> None:
+    paris, london, good, bad, four = engine.loglikelihood([LoglikelihoodRequest(c, x) for c, x in PAIRS])
+    assert paris.logprob > london.logprob and paris.is_greedy and not london.is_greedy
+    assert good.logprob > bad.logprob
+    assert four.n_tokens == 1 and four.logprob < 0
+
+
+@pytest.mark.slow
+def test_rolling_equals_loglikelihood_from_start_of_text(engine) -> None:
+    rolling = engine.loglikelihood_rolling([RollingRequest(TEXT)])[0]
+    direct = engine.loglikelihood([LoglikelihoodRequest("", TEXT)])[0]
+    assert rolling.n_tokens == direct.n_tokens > 15
+    assert rolling.logprob == pytest.approx(direct.logprob, abs=1e-4)
+
+
+@pytest.mark.slow
+def test_agrees_with_the_hf_engine_in_float32(engine, hf_engine) -> None:
+    requests = [GenerateRequest(chat(("user", q)), Decoding(max_tokens=32)) for q in QUESTIONS]
+    assert [c.text for c in engine.generate(requests)] == [c.text for c in hf_engine.generate(requests)]
+    scoring = [LoglikelihoodRequest(c, x) for c, x in PAIRS]
+    for ours, ref in zip(engine.loglikelihood(scoring), hf_engine.loglikelihood(scoring)):
+        assert ours.n_tokens == ref.n_tokens and ours.is_greedy == ref.is_greedy
+        assert abs(ours.logprob - ref.logprob) / ours.n_tokens < 1e-3
+    ours, ref = engine.loglikelihood_rolling([RollingRequest(TEXT)])[0], hf_engine.loglikelihood_rolling([RollingRequest(TEXT)])[0]
+    assert ours.n_tokens == ref.n_tokens
+    assert abs(ours.logprob - ref.logprob) / ours.n_tokens < 1e-3
+
+
+# --- LoRA ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def untrained_adapter(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A LoRA adapter on the embedded model with peft's default init (B = 0: no change)."""
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    base = AutoModelForCausalLM.from_pretrained(resolve(None).model)
+    model = get_peft_model(base, LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"]))
+    out = tmp_path_factory.mktemp("adapter")
+    model.save_pretrained(out)
+    return out
+
+
+@pytest.mark.slow
+def test_untrained_lora_adapter_gives_the_base_outputs(engine, untrained_adapter: Path) -> None:
+    checkpoint = resolve(None, adapter=str(untrained_adapter))
+    lora = _vllm_engine(checkpoint)
+    try:
+        assert lora._lora is not None and lora._lora.lora_int_id == lora_id(untrained_adapter)
+        requests = [GenerateRequest(chat(("user", q)), Decoding(max_tokens=24)) for q in QUESTIONS[:2]]
+        assert [c.text for c in lora.generate(requests)] == [c.text for c in engine.generate(requests)]
+        scoring = [LoglikelihoodRequest(c, x) for c, x in PAIRS]
+        for ours, base in zip(lora.loglikelihood(scoring), engine.loglikelihood(scoring)):
+            assert ours.logprob == pytest.approx(base.logprob, abs=1e-3)
+    finally:
+        lora.close()
