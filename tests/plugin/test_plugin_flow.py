@@ -113,7 +113,7 @@ def test_keyword_selection_runs_only_the_selected_suite(pytester: pytest.Pyteste
 def test_one_batched_pass_for_all_suites(pytester: pytest.Pytester, engines: Engines, tiny_model_dir) -> None:
     pytester.makepyfile(test_more='''
 from capcheck import ChoiceCase, Suite, suite_test
-extra = Suite("extra", tuple(ChoiceCase(id=f"x/{i}", options=("good x", f"bad {i}"), answer=0) for i in range(500)))
+extra = Suite("extra", tuple(ChoiceCase(id=f"x/{i}", options=("good x", f"wrong {i}"), answer=0) for i in range(500)))
 test_extra = suite_test(extra)
 ''')
     run(pytester, tiny_model_dir, "--capcheck-record").assert_outcomes(passed=3)
