@@ -251,6 +251,9 @@ def _score_conversation(case: ConversationCase, replies: list[Completion], recal
         entry: dict[str, Any] = {"reply": reply.text, "finish": reply.finish_reason}
         if turn.checks:
             score, checks = _run_checks(turn.checks, reply.text)
+            if index and reply.text and reply.text == replies[index - 1].text:
+                # Parroting the previous reply can carry an earlier fact; it earns nothing.
+                score, checks = 0.0, checks + [{"check": "not_a_repeat", "score": 0.0}]
             parts.append(score)
             entry["checks"] = checks
         if turn.recall is not None and index in recalls:

@@ -1,10 +1,12 @@
 """Checks for the instructions suite: verifiable constraints on a written reply.
 
 Every check first asks `real_answer` whether the reply is a genuine attempt at the
-task (long enough, mostly words, not looping, not cut off, on topic). A constraint
-alone never earns credit: an empty reply is not "all lowercase", one word has "no
-commas". Each check returns (passed, info); info holds the measurement and, on a
-failure, the reason, so a flipped case reads well in a diff.
+task (long enough, mostly words, not looping, not cut off, not a copy of the task,
+on topic), taking the subject's word stems (`topic`) and the instruction (`task`)
+from the case data. A constraint alone never earns credit: an empty reply is not
+"all lowercase", one word has "no commas". Each check returns (passed, info); info
+holds the measurement and, on a failure, the reason, so a flipped case reads well
+in a diff.
 """
 from __future__ import annotations
 
@@ -22,8 +24,8 @@ MIN_WORDS = 5
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _BULLET = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+(\S.*)$")
-_TERMINAL = ".!?…:;\"'”’)]}>`*_~"
-_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|mr|mrs|ms|dr|st|no)\.", re.IGNORECASE)
+_TERMINAL = ".!?…\"'”’)]}>`*_~"
+_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|mr|mrs|ms|dr|st)\.", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]*_]*\s+")
 _PLACEHOLDERS = {"", "...", "…", "string", "text", "value", "none", "null", "n/a", "todo", "tbd", "example"}
 
@@ -74,7 +76,24 @@ def _repetition(text: str) -> str | None:
     return None
 
 
-def real_answer(text: str, min_words: int = MIN_WORDS, topic: list[str] | None = None, complete: bool = True) -> str | None:
+def copied_share(text: str, task: str) -> float:
+    """Share of the reply's 4-word sequences that also occur in the task (1.0: a pure echo)."""
+    reply = [w.lower() for w in words(text)]
+    source = [w.lower() for w in words(task)]
+    grams = [tuple(reply[i : i + 4]) for i in range(len(reply) - 3)]
+    if not grams:
+        return 0.0
+    known = {tuple(source[i : i + 4]) for i in range(len(source) - 3)}
+    return sum(g in known for g in grams) / len(grams)
+
+
+def real_answer(
+    text: str,
+    min_words: int = MIN_WORDS,
+    topic: list[str] | None = None,
+    complete: bool = True,
+    task: str | None = None,
+) -> str | None:
     """The shared "is this a real answer" test: None when it is, else the reason it is not.
 
     Args:
@@ -82,6 +101,7 @@ def real_answer(text: str, min_words: int = MIN_WORDS, topic: list[str] | None =
         min_words: fewest words that count as an answer.
         topic: word stems of the task's subject; when given, at least one must start a word.
         complete: refuse a reply that stops mid-sentence (a long last line with no final mark).
+        task: the instruction; a reply that mostly copies it ("WRITE IN CAPITALS: ...") is no answer.
     """
     stripped = text.strip()
     if not stripped:
@@ -101,6 +121,8 @@ def real_answer(text: str, min_words: int = MIN_WORDS, topic: list[str] | None =
         # Short last lines (list items, sign-offs) often lack a final mark; long ones that do were cut off.
         if last[-1] not in _TERMINAL and len(words(last)) >= 10:
             return "cut off mid-sentence"
+    if task and copied_share(stripped, task) >= 0.5:
+        return "copies the task instead of answering it"
     if topic and not any(_stem_pattern(stem).search(stripped) for stem in topic):
         return f"off topic: mentions none of {', '.join(topic)}"
     return None
@@ -118,12 +140,12 @@ def _has_word(text: str, word: str) -> bool:
 
 
 @register("word_count")
-def word_count(output: str, min_words: int | None = None, max_words: int | None = None, topic: list[str] | None = None) -> Result:
+def word_count(output: str, min_words: int | None = None, max_words: int | None = None, topic: list[str] | None = None, task: str | None = None) -> Result:
     """The reply has between `min_words` and `max_words` words (either bound optional)."""
     # A task that asks for fewer than MIN_WORDS words sets its own floor (never below one word).
     floor = MIN_WORDS if max_words is None or max_words >= MIN_WORDS else max(1, min_words or 1)
     n = len(words(output))
-    reason = real_answer(output, floor, topic)
+    reason = real_answer(output, floor, topic, task=task)
     if not reason and min_words is not None and n < min_words:
         reason = f"{n} words, fewer than {min_words}"
     if not reason and max_words is not None and n > max_words:
@@ -132,10 +154,10 @@ def word_count(output: str, min_words: int | None = None, max_words: int | None 
 
 
 @register("sentence_count")
-def sentence_count(output: str, min_sentences: int | None = None, max_sentences: int | None = None, topic: list[str] | None = None) -> Result:
+def sentence_count(output: str, min_sentences: int | None = None, max_sentences: int | None = None, topic: list[str] | None = None, task: str | None = None) -> Result:
     """The reply has between `min_sentences` and `max_sentences` sentences, the last one finished."""
     n = len(units(output))
-    reason = real_answer(output, MIN_WORDS, topic)
+    reason = real_answer(output, MIN_WORDS, topic, task=task)
     if not reason and output.strip()[-1] not in _TERMINAL:
         reason = "the last sentence is not finished"
     if not reason and min_sentences is not None and n < min_sentences:
@@ -146,54 +168,54 @@ def sentence_count(output: str, min_sentences: int | None = None, max_sentences:
 
 
 @register("include_keywords")
-def include_keywords(output: str, keywords: list[str], topic: list[str] | None = None) -> Result:
+def include_keywords(output: str, keywords: list[str], topic: list[str] | None = None, task: str | None = None) -> Result:
     """Every keyword appears as a whole word (case-insensitive; a plural ending is allowed)."""
     missing = [k for k in keywords if not _has_word(output, k)]
-    reason = real_answer(output, MIN_WORDS, topic)
+    reason = real_answer(output, MIN_WORDS, topic, task=task)
     if not reason and missing:
         reason = f"missing {', '.join(missing)}"
     return _verdict(reason, missing=missing)
 
 
 @register("exclude_keywords")
-def exclude_keywords(output: str, keywords: list[str], topic: list[str] | None = None) -> Result:
+def exclude_keywords(output: str, keywords: list[str], topic: list[str] | None = None, task: str | None = None) -> Result:
     """No word starts with a forbidden keyword (so "water" also forbids "waters" and "watery")."""
     found = [k for k in keywords if _stem_pattern(k).search(output)]
-    reason = real_answer(output, MIN_WORDS, topic)
+    reason = real_answer(output, MIN_WORDS, topic, task=task)
     if not reason and found:
         reason = f"uses {', '.join(found)}"
     return _verdict(reason, found=found)
 
 
 @register("all_lowercase")
-def all_lowercase(output: str, topic: list[str] | None = None) -> Result:
+def all_lowercase(output: str, topic: list[str] | None = None, task: str | None = None) -> Result:
     """The reply has no capital letter."""
     capitals = sum(c.isupper() for c in output)
-    reason = real_answer(output, MIN_WORDS, topic)
+    reason = real_answer(output, MIN_WORDS, topic, task=task)
     if not reason and capitals:
         reason = f"{capitals} capital letters"
     return _verdict(reason, capitals=capitals)
 
 
 @register("all_uppercase")
-def all_uppercase(output: str, topic: list[str] | None = None) -> Result:
+def all_uppercase(output: str, topic: list[str] | None = None, task: str | None = None) -> Result:
     """The reply has no lowercase letter."""
     small = sum(c.islower() for c in output)
-    reason = real_answer(output, MIN_WORDS, topic)
+    reason = real_answer(output, MIN_WORDS, topic, task=task)
     if not reason and small:
         reason = f"{small} lowercase letters"
     return _verdict(reason, lowercase=small)
 
 
 @register("bullet_points")
-def bullet_points(output: str, count: int, topic: list[str] | None = None) -> Result:
+def bullet_points(output: str, count: int, topic: list[str] | None = None, task: str | None = None) -> Result:
     """Exactly `count` distinct, non-empty list items; other lines may frame them.
 
     An item is a line starting with a bullet ("- ", "* ", "• ", "+ ") or a number
     ("1. ", "2) "): the task verifies how many points there are, not the marker.
     """
     items = [m.group(1).strip() for m in map(_BULLET.match, output.splitlines()) if m]
-    reason = real_answer(output, MIN_WORDS, topic)
+    reason = real_answer(output, MIN_WORDS, topic, task=task)
     keys = [" ".join(words(item)).lower() for item in items]
     if not reason and any(not k for k in keys):
         reason = "a bullet has no words"
@@ -211,6 +233,18 @@ def _json_payload(output: str) -> Any:
     return json.loads(fenced.group(1) if fenced else text)
 
 
+def _json_trouble(output: str) -> str:
+    """Why the reply does not parse: other text around an object, or broken JSON."""
+    start = output.find("{")
+    if start >= 0:
+        try:
+            json.JSONDecoder().raw_decode(output[start:])
+            return "a JSON object with other text around it"
+        except ValueError:
+            pass
+    return "not valid JSON (cut off or malformed)"
+
+
 def _leaf_text(value: Any) -> list[str]:
     if isinstance(value, dict):
         return [t for v in value.values() for t in _leaf_text(v)]
@@ -226,7 +260,7 @@ def _placeholder(value: str, key: str) -> bool:
 
 
 @register("json_object")
-def json_object(output: str, keys: list[str], topic: list[str] | None = None) -> Result:
+def json_object(output: str, keys: list[str], topic: list[str] | None = None, task: str | None = None) -> Result:
     """The whole reply is a JSON object with every key in `keys`, each with a real, distinct value.
 
     Extra keys are allowed. The values together must pass the real-answer test with
@@ -234,8 +268,8 @@ def json_object(output: str, keys: list[str], topic: list[str] | None = None) ->
     """
     try:
         data = _json_payload(output)
-    except (json.JSONDecodeError, ValueError):
-        return _verdict(real_answer(output, MIN_WORDS) or "not valid JSON")
+    except ValueError:  # json.JSONDecodeError included
+        return _verdict(real_answer(output, MIN_WORDS) or _json_trouble(output))
     if not isinstance(data, dict):
         return _verdict(f"JSON {type(data).__name__}, not an object")
     missing = [k for k in keys if k not in data]
@@ -247,11 +281,11 @@ def json_object(output: str, keys: list[str], topic: list[str] | None = None) ->
         return _verdict(f"placeholder or empty value for {', '.join(empty)}", missing=[])
     if len(keys) > 1 and len({v.lower() for v in values}) == 1:
         return _verdict("every key has the same value", missing=[])
-    return _verdict(real_answer("\n".join(values), len(keys), topic, complete=False), missing=[])
+    return _verdict(real_answer("\n".join(values), len(keys), topic, complete=False, task=task), missing=[])
 
 
 @register("ends_with")
-def ends_with(output: str, phrase: str, topic: list[str] | None = None) -> Result:
+def ends_with(output: str, phrase: str, topic: list[str] | None = None, task: str | None = None) -> Result:
     """The reply ends with `phrase` (case and spacing ignored), after at least a real answer's worth of text."""
     text = re.sub(r"\s+", " ", output).strip().rstrip("*_ ")
     want = re.sub(r"\s+", " ", phrase).strip()
@@ -259,17 +293,17 @@ def ends_with(output: str, phrase: str, topic: list[str] | None = None) -> Resul
     tail = text[: -1] if want and want[-1].isalnum() and text[-1:] in ".!" else text
     matched = tail.lower().endswith(want.lower())
     body = tail[: len(tail) - len(want)] if matched else text
-    reason = real_answer(body, MIN_WORDS, topic, complete=False)
+    reason = real_answer(body, MIN_WORDS, topic, complete=False, task=task)
     if not reason and not matched:
         reason = f"ends with {text[-40:]!r}"
     return _verdict(reason, ends_with=matched)
 
 
 @register("no_commas")
-def no_commas(output: str, topic: list[str] | None = None) -> Result:
+def no_commas(output: str, topic: list[str] | None = None, task: str | None = None) -> Result:
     """The reply has no comma (ASCII or full-width)."""
     commas = output.count(",") + output.count("，")
-    reason = real_answer(output, MIN_WORDS, topic)
+    reason = real_answer(output, MIN_WORDS, topic, task=task)
     if not reason and commas:
         reason = f"{commas} commas"
     return _verdict(reason, commas=commas)

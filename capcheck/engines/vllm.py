@@ -41,6 +41,7 @@ OPTIONS: dict[str, type] = {
     "gpu_memory_utilization": float,
     "max_model_len": int,
     "enforce_eager": bool,
+    "distributed_executor_backend": str,
 }
 """EngineConfig.extra keys this engine reads, passed to vLLM under the same names."""
 
@@ -71,7 +72,18 @@ class VLLMEngine:
             checkpoint.model, trust_remote_code=self.config.trust_remote_code
         )
         self._lora = _lora_request(checkpoint.adapter)
-        self._llm = vllm.LLM(**_llm_kwargs(checkpoint, self.config, options, self._lora is not None))
+        self._head_lora = checkpoint.adapter is not None and lora_touches_head(checkpoint.adapter)
+        try:
+            self._llm = vllm.LLM(**_llm_kwargs(checkpoint, self.config, options, self._lora is not None))
+        except ValueError as exc:
+            if "data_parallel_size" not in str(exc):
+                raise
+            # vLLM's offline LLM runs data parallelism only under an external launcher.
+            raise EngineUnavailable(
+                f"--vllm-data-parallel-size {options.get('data_parallel_size')}: this vLLM runs one "
+                "model replica per process only (it says: " + str(exc).split(".")[0] + "). "
+                "Use --vllm-tensor-parallel-size to spread the model over GPUs; see docs/scaling.md."
+            ) from exc
         self._max_len = int(self._llm.llm_engine.model_config.max_model_len)
         self._stop_ids = prompts.stop_token_ids(
             self.tokenizer, _generation_eos(checkpoint.model, self.config.trust_remote_code)
@@ -160,6 +172,12 @@ class VLLMEngine:
         """Score the last `n` tokens of each id list through vLLM's prompt logprobs."""
         if not items:
             return []
+        if self._head_lora:
+            raise EngineUnavailable(
+                "this LoRA adapter changes lm_head, and vLLM's prompt logprobs do not apply such "
+                "an adapter correctly (vLLM issue #51594). Use --engine hf, or merge the adapter "
+                "into the model with peft's merge_and_unload() and pass the merged folder."
+            )
         from vllm import SamplingParams
 
         seqs = [ids[-(self._max_len - 1):] for ids, _ in items]
@@ -238,19 +256,45 @@ def _llm_kwargs(checkpoint: Checkpoint, config: EngineConfig, options: dict[str,
         else:
             raise EngineUnavailable(f"the installed vLLM does not support {key}; upgrade vllm or drop the option")
     if lora:
+        adapter = checkpoint.adapter
+        assert adapter is not None
         kwargs["enable_lora"] = True
         kwargs["max_loras"] = 1
-        kwargs["max_lora_rank"] = lora_rank(checkpoint.adapter)  # type: ignore[arg-type]
+        kwargs["max_lora_rank"] = lora_rank(adapter)
+        targets = lora_targets(adapter)
+        if targets and "lora_target_modules" in supported:
+            # Wrap only the adapter's modules: with no filter vLLM also wraps the
+            # logits processor, whose LoRA path breaks prompt logprobs (crash on CPU).
+            kwargs["lora_target_modules"] = targets
     return kwargs
 
 
 def lora_rank(adapter: Path) -> int:
     """The adapter's rank ("r" in adapter_config.json), rounded up to a rank vLLM accepts."""
-    r = int(json.loads((adapter / "adapter_config.json").read_text()).get("r", 8))
+    r = int(_adapter_config(adapter).get("r", 8))
     for rank in _LORA_RANKS:
         if rank >= r:
             return rank
     raise EngineUnavailable(f"LoRA rank {r} of {adapter} is above vLLM's maximum {_LORA_RANKS[-1]}")
+
+
+def lora_targets(adapter: Path) -> list[str] | None:
+    """The adapter's target module names, or None when it names them by a pattern."""
+    targets = _adapter_config(adapter).get("target_modules")
+    if isinstance(targets, (list, tuple)):
+        return sorted(str(t) for t in targets)
+    return None
+
+
+def lora_touches_head(adapter: Path) -> bool:
+    """Whether the adapter changes the output layer (vLLM's prompt logprobs mishandle that)."""
+    config = _adapter_config(adapter)
+    names = [config.get("target_modules") or [], config.get("modules_to_save") or []]
+    return any("lm_head" in (n if isinstance(n, str) else " ".join(map(str, n))) for n in names)
+
+
+def _adapter_config(adapter: Path) -> dict:
+    return json.loads((adapter / "adapter_config.json").read_text())
 
 
 def lora_id(adapter: Path) -> int:

@@ -4,7 +4,8 @@ Each case asks for a short piece of writing on an everyday subject (describe, li
 explain, advise) under one or two constraints that a check in
 capcheck/checks/instructions.py verifies. The category is the constraint type, or
 "combined" for two constraints. Every check also carries the subject's word stems
-(`topic`), so an off-task reply earns nothing. All text is written for this project.
+(`topic`) and the instruction (`task`), so an off-task reply or an echo of the
+instruction earns nothing. All text is written for this project.
 
     python suites/generators/instructions.py   # rewrites suites/data/instructions.jsonl
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -20,6 +22,8 @@ SEED = 20240611
 OUT = Path(__file__).resolve().parents[1] / "data" / "instructions.jsonl"
 LONG = 160
 """max_tokens for tasks whose right answer may not fit the suite default (about 96)."""
+LONGER = 256
+"""max_tokens for "at least N words" tasks: a model that writes more than asked must not be cut off."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,7 @@ class Topic:
     tips: str
     """An activity to give advice on ("tips for ...")."""
     stems: tuple[str, ...]
-    """Word stems an on-topic reply almost surely uses (none equal to `avoid`)."""
+    """Word stems an on-topic reply almost surely uses (see _stems)."""
     use: str
     """A related word a reply does not use by accident: the keyword to include."""
     avoid: str
@@ -69,7 +73,7 @@ TOPICS = [
     Topic("island", "a small tropical island", "planning a trip to an island", ("island", "beach", "sea", "ocean", "sand", "palm", "tropical", "sun", "wave", "shore"), "coconut", "beach"),
     Topic("clock", "an old clock in a hallway", "fixing an old clock", ("clock", "time", "tick", "hand", "hour", "old", "wall", "minute", "chime", "pendulum"), "pendulum", "time"),
     Topic("bees", "honey bees in a meadow", "keeping bees", ("bee", "honey", "flower", "hive", "meadow", "pollen", "buzz", "nectar", "insect"), "pollen", "honey"),
-    Topic("storm", "a thunderstorm at night", "staying safe in a thunderstorm", ("storm", "thunder", "lightning", "rain", "wind", "night", "flash", "cloud", "loud"), "flash", "rain"),
+    Topic("storm", "a thunderstorm at night", "staying safe in a thunderstorm", ("storm", "thunder", "lightning", "rain", "wind", "night", "flash", "cloud", "loud"), "shelter", "rain"),
     Topic("running", "going for a morning run", "starting to run", ("run", "jog", "morning", "fast", "mile", "shoe", "breath", "exercis", "fitness", "pace", "leg"), "stretch", "shoe"),
     Topic("bakery", "a small corner bakery", "opening a small bakery", ("baker", "bread", "cake", "pastr", "oven", "shop", "bak", "flour", "smell", "sweet"), "croissant", "bread"),
     Topic("snowman", "building a snowman", "building a snowman with children", ("snow", "build", "winter", "cold", "ball", "carrot", "hat", "scarf", "child", "kid"), "scarf", "carrot"),
@@ -94,9 +98,37 @@ CHOICES = [
 ]
 
 
-def _check(name: str, topic: Topic | None, **args: Any) -> dict[str, Any]:
+_STOP = {"about", "along", "at", "away", "better", "big", "busy", "each", "first", "from", "good", "home", "into",
+         "long", "making", "more", "night", "over", "public", "quiet", "safely", "small", "some", "taking", "that",
+         "this", "through", "using", "with", "your"}
+
+
+def _stems(topic: Topic, avoiding: bool) -> list[str]:
+    """Word stems that mark an on-topic reply: the topic's own, its keyword, and the content words of its phrases.
+
+    When the task forbids the topic's obvious word (`avoiding`), stems that word
+    would match are left out, so a reply that obeys "do not use X" can still count as on topic.
+    """
+    found = list(topic.stems) + [topic.use]
+    found += [_stem(w) for w in re.findall(r"[a-z]+", f"{topic.thing} {topic.tips}".lower()) if len(w) >= 4 and w not in _STOP]
+    out: list[str] = []
+    for stem in found:
+        clash = topic.avoid.startswith(stem) or stem.startswith(topic.avoid)
+        if stem not in out and not (avoiding and clash):
+            out.append(stem)
+    return out
+
+
+def _stem(word: str) -> str:
+    """A crude stem that still starts the word's other forms: "baking" -> "bak", "bees" -> "bee"."""
+    if word.endswith("ing") and len(word) > 6:
+        return word[:-3]
+    return word[:-1] if word.endswith("s") and len(word) > 4 else word
+
+
+def _check(name: str, topic: Topic | None, avoiding: bool = False, **args: Any) -> dict[str, Any]:
     if topic is not None:
-        args["topic"] = list(topic.stems)
+        args["topic"] = _stems(topic, avoiding)
     return {"name": name, "args": args}
 
 
@@ -125,8 +157,8 @@ def word_count(t: Topic, i: int, rng: random.Random) -> Task:
         lo, hi = rng.choice([(20, 40), (30, 50), (25, 45)])
         return Task(f"Explain what is special about {t.thing}. Use between {lo} and {hi} words.",
                     [_check("word_count", t, min_words=lo, max_words=hi)], f"{lo}-{hi} words")
-    lo = rng.choice([50, 60, 70])
-    return Task(f"Write at least {lo} words of advice on {t.tips}.", [_check("word_count", t, min_words=lo)], f"at least {lo} words", LONG)
+    lo = rng.choice([40, 50, 60])
+    return Task(f"Write at least {lo} words of advice on {t.tips}.", [_check("word_count", t, min_words=lo)], f"at least {lo} words", LONGER)
 
 
 def sentence_count(t: Topic, i: int, rng: random.Random) -> Task:
@@ -155,7 +187,7 @@ def exclude_keywords(t: Topic, i: int, rng: random.Random) -> Task:
         text = f'Describe {t.thing} in two or three sentences without using the word "{t.avoid}".'
     else:
         text = f'Give a short piece of advice on {t.tips}. Do not use the word "{t.avoid}" anywhere in your reply.'
-    return Task(text, [_check("exclude_keywords", _without(t), keywords=[t.avoid])], f"never says {t.avoid}")
+    return Task(text, [_check("exclude_keywords", t, avoiding=True, keywords=[t.avoid])], f"never says {t.avoid}")
 
 
 def lowercase(t: Topic, i: int, rng: random.Random) -> Task:
@@ -188,19 +220,19 @@ def json_object(t: Topic, i: int, rng: random.Random) -> Task:
     if kind == 0:
         slug, what = NAMABLE[(i // 4) % len(NAMABLE)]
         return Task(f'Fill in this JSON object with a name for {what} and the reason it fits: {{"name": "", "reason": ""}}. '
-                    "Reply with the JSON only.",
+                    "Keep each value short and reply with the JSON only.",
                     [_check("json_object", None, keys=["name", "reason"])], '{"name": ..., "reason": ...}', slug=f"name-{slug}")
     if kind == 1:
-        return Task(f'Describe {t.thing} as a JSON object with the keys "title", "mood" and "summary". Reply with the JSON only.',
+        return Task(f'Describe {t.thing} as a JSON object with the keys "title", "mood" and "summary". Keep each value short and reply with the JSON only.',
                     [_check("json_object", t, keys=["title", "mood", "summary"])], '{"title", "mood", "summary"}')
     if kind == 2:
         slug, what = CHOICES[(i // 4) % len(CHOICES)]
         return Task(f'Fill in this JSON object with one advantage and one disadvantage of {what}: '
-                    '{"advantage": "", "disadvantage": ""}. Reply with the JSON only.',
+                    '{"advantage": "", "disadvantage": ""}. Keep each value short and reply with the JSON only.',
                     [_check("json_object", None, keys=["advantage", "disadvantage"])], '{"advantage", "disadvantage"}',
                     slug=f"pros-{slug}")
     return Task(f'Fill in this JSON object with a tip for {t.tips} and why it helps: {{"tip": "", "why": ""}}. '
-                "Reply with the JSON only.",
+                "Keep each value short and reply with the JSON only.",
                 [_check("json_object", t, keys=["tip", "why"])], '{"tip", "why"}')
 
 
@@ -215,9 +247,9 @@ def ends_with(t: Topic, i: int, rng: random.Random) -> Task:
 
 def no_commas(t: Topic, i: int, rng: random.Random) -> Task:
     if i % 2 == 0:
-        text = f"Describe {t.thing} in two or three sentences. Do not use any commas."
+        text = f"Write two short and simple sentences about {t.thing}. Do not use any commas."
     else:
-        text = f"Without using a single comma, give a short tip about {t.tips}."
+        text = f"Without using a single comma give a short tip about {t.tips}."
     return Task(text, [_check("no_commas", t)], "no commas")
 
 
@@ -229,10 +261,11 @@ def combined(t: Topic, i: int, rng: random.Random) -> Task:
                     f"2 sentences, uses {t.use}")
     if kind == 1:
         return Task(f'In no more than 40 words and without the word "{t.avoid}", describe {t.thing}.',
-                    [_check("word_count", t, max_words=40), _check("exclude_keywords", _without(t), keywords=[t.avoid])],
+                    [_check("word_count", t, avoiding=True, max_words=40),
+                     _check("exclude_keywords", t, avoiding=True, keywords=[t.avoid])],
                     f"<= 40 words, no {t.avoid}")
     if kind == 2:
-        return Task(f"Give 3 bullet points about {t.tips}, and do not use any commas.",
+        return Task(f"Give 3 bullet points about {t.tips} and do not use any commas.",
                     [_check("bullet_points", t, count=3), _check("no_commas", t)], "3 list items, no commas")
     if kind == 3:
         hi = rng.choice([30, 40])
@@ -245,12 +278,6 @@ def combined(t: Topic, i: int, rng: random.Random) -> Task:
     phrase = PHRASES[i % len(PHRASES)]
     return Task(f'Write a tip about {t.tips} in lowercase letters only, and end with "{phrase.lower()}"',
                 [_check("all_lowercase", t), _check("ends_with", t, phrase=phrase.lower())], f"lowercase, ends {phrase.lower()!r}")
-
-
-def _without(t: Topic) -> Topic:
-    """The topic minus stems that the forbidden word would match."""
-    stems = tuple(s for s in t.stems if not t.avoid.startswith(s) and not s.startswith(t.avoid))
-    return Topic(t.slug, t.thing, t.tips, stems, t.use, t.avoid)
 
 
 MAKERS: list[tuple[str, Callable[[Topic, int, random.Random], Task], int]] = [
@@ -281,12 +308,14 @@ def generate() -> list[dict[str, Any]]:
         rng.shuffle(variants)
         for index, (topic, variant) in enumerate(zip(topics, variants)):
             task = make(topic, variant, rng)
+            # The checks get the instruction itself, to refuse a reply that only echoes it.
+            checks = [{"name": c["name"], "args": {**c["args"], "task": task.prompt}} for c in task.checks]
             case: dict[str, Any] = {
                 "id": f"{category}/{task.slug or topic.slug}-{index:04d}",
                 "kind": "completion",
                 "category": category,
                 "prompt": _user(task.prompt),
-                "check": task.checks,
+                "check": checks,
                 "expected": task.expected,
             }
             if task.max_tokens:

@@ -339,26 +339,43 @@ CATEGORIES: dict[str, Callable[[random.Random], Item]] = {
 # ---------------------------------------------------------------- cases
 
 
-def _completion(case_id: str, category: str, item: Item) -> dict[str, Any]:
+def _chat(item: Item, example: Item) -> list[dict[str, str]]:
+    """The question after one solved example of the same category, which shows the short reply wanted."""
+    return [
+        {"role": "user", "content": example.question},
+        {"role": "assistant", "content": example.answer},
+        {"role": "user", "content": item.question},
+    ]
+
+
+def _completion(case_id: str, category: str, item: Item, example: Item) -> dict[str, Any]:
     if item.labels:
         check = {"name": "single_label", "args": {"value": item.answer, "options": item.labels}}
     else:
         check = {"name": "single_number", "args": {"value": int(item.answer)}}
     return {
-        "id": case_id, "kind": "completion", "category": category,
-        "prompt": [{"role": "user", "content": item.question}],
+        "id": case_id, "kind": "completion", "category": category, "prompt": _chat(item, example),
         "check": check, "expected": item.answer, "max_tokens": MAX_TOKENS,
     }
 
 
-def _choice(case_id: str, category: str, item: Item, rng: random.Random) -> dict[str, Any]:
+def _choice(case_id: str, category: str, item: Item, example: Item, rng: random.Random) -> dict[str, Any]:
     options = item.distractors[:3]
     options.insert(rng.randrange(len(options) + 1), item.answer)
     return {
-        "id": case_id, "kind": "choice", "category": category,
-        "context": [{"role": "user", "content": item.question}],
+        "id": case_id, "kind": "choice", "category": category, "context": _chat(item, example),
         "options": options, "answer": options.index(item.answer),
     }
+
+
+def _example_for(item: Item, make: Callable[[random.Random], Item], rng: random.Random) -> Item:
+    """Another problem of the category whose answer is not a number of this one (copying it never pays)."""
+    while True:
+        example = make(rng)
+        if example.question == item.question:
+            continue
+        if item.labels or (example.answer != item.answer and example.answer not in item.distractors):
+            return example
 
 
 def generate() -> list[dict[str, Any]]:
@@ -373,11 +390,12 @@ def generate() -> list[dict[str, Any]]:
             if item.question in seen:
                 continue  # a repeated question would count twice in the paired comparison
             seen.add(item.question)
+            example = _example_for(item, make, rng)
             case_id = f"{category}/{item.slug}-{index:04d}"
             if index % 2 == 0:
-                cases.append(_completion(case_id, category, item))
+                cases.append(_completion(case_id, category, item, example))
             else:
-                cases.append(_choice(case_id, category, item, rng))
+                cases.append(_choice(case_id, category, item, example, rng))
             index += 1
     return cases
 

@@ -59,6 +59,8 @@ def test_data_loads_with_unique_ids_and_enough_cases() -> None:
     for case in cases:
         assert case.id.startswith(case.category + "/")
         assert 1 <= len(case.checks) <= 2
+        # Every check gets the instruction (echo test) and, where the task has a subject, its stems.
+        assert all(check.kwargs["task"] == case.prompt[-1].content for check in case.checks)
 
 
 def test_every_check_in_the_data_is_registered_and_refuses_empty_output() -> None:
@@ -102,6 +104,14 @@ def test_real_answer_accepts_plain_prose() -> None:
 def test_real_answer_refuses_degenerate_replies(text: str, reason: str) -> None:
     found = ins.real_answer(text, topic=TOPIC)
     assert found is not None and reason in found
+
+
+def test_real_answer_refuses_an_echo_of_the_task() -> None:
+    task = "WRITE IN ALL CAPITAL LETTERS: GIVE ONE SHORT TIP ABOUT STARTING A GARDEN."
+    assert ins.real_answer("Give one short tip about starting a garden.", task=task) == "copies the task instead of answering it"
+    assert ins.real_answer("Test your garden soil before you plant anything.", task=task) is None
+    assert not passed(ins.all_uppercase("GIVE ONE SHORT TIP ABOUT STARTING A GARDEN.", task=task))
+    assert passed(ins.all_uppercase("TEST YOUR GARDEN SOIL BEFORE YOU PLANT ANYTHING.", task=task))
 
 
 def test_units_split_sentences_lines_and_keep_abbreviations() -> None:
@@ -203,7 +213,8 @@ def test_json_object() -> None:
     assert passed(ins.json_object(f"```json\n{good}\n```", keys=["tip", "why"]))
     assert passed(ins.json_object('{"name": "Shell", "reason": "Turtles carry one.", "extra": 1}', keys=["name", "reason"]))
     assert not passed(ins.json_object(good, keys=["tip", "reason"]))
-    assert not passed(ins.json_object("Here is a tip: " + good, keys=["tip", "why"]))
+    framed = ins.json_object("Here is a tip: " + good, keys=["tip", "why"])
+    assert not passed(framed) and framed[1]["reason"] == "a JSON object with other text around it"
     assert not passed(ins.json_object('{"tip": "Mulch the soil", "why": "It keeps', keys=["tip", "why"]))
     assert not passed(ins.json_object('["Mulch", "soil"]', keys=["tip"]))
     assert not passed(ins.json_object('{"tip": "", "why": ""}', keys=["tip", "why"]))

@@ -100,3 +100,14 @@ def test_passages_score_mean_loss() -> None:
     suite = Suite("fluency", (PassageCase(id="p/1", text="one two three four"),), metric="loss", direction="lower")
     results = run_suites([suite], ScriptedEngine(score=lambda c, t: -8.0))
     assert results["fluency"].cases[0].score == 2.0  # 8 nats over 4 tokens
+
+
+def test_a_reply_that_repeats_the_previous_one_earns_nothing() -> None:
+    suite = Suite("chat", (ConversationCase(id="c/0", turns=(
+        Turn(user="My name is Ann.", checks=(CheckSpec.make("contains", value="Ann"),)),
+        Turn(user="What is my name?", checks=(CheckSpec.make("contains", value="Ann"),)),
+    )),))
+    results = run_suites([suite], ScriptedEngine(reply=lambda p: "Hello Ann!"))
+    case = results["chat"].cases[0]
+    assert case.score == 0.5
+    assert case.details["turns"][1]["checks"][-1]["check"] == "not_a_repeat"
