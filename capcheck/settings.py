@@ -76,7 +76,11 @@ def pyproject_defaults(rootdir: Path) -> dict[str, Any]:
 def merge(cli: dict[str, Any], defaults: dict[str, Any]) -> Settings:
     """Command-line values (None = not given) win over the pyproject table."""
     values = dict(defaults)
-    values.update({k: v for k, v in cli.items() if v is not None and v is not False})
+    given = {k: v for k, v in cli.items() if v is not None and v is not False}
+    # Engine options merge key by key: one --vllm-* flag does not drop the pyproject table.
+    if "engine_extra" in given:
+        given["engine_extra"] = {**values.get("engine_extra", {}), **given["engine_extra"]}
+    values.update(given)
     try:
         return Settings(**values)
     except TypeError as exc:

@@ -85,25 +85,30 @@ class Suite:
         return self.name.replace("/", "--")
 
     def quick(self) -> "Suite":
-        """A fixed subset stratified by category, for fast local iteration."""
+        """A fixed subset stratified by category, for fast local iteration.
+
+        Categories take turns; within a category, picks follow a low-discrepancy order
+        (multiples of the golden ratio mod 1), so any prefix is spread over the category.
+        """
         if len(self.cases) <= self.quick_size:
             return self
         by_category: dict[str, list[Case]] = {}
         for case in self.cases:
             by_category.setdefault(case.category, []).append(case)
+        queues = [
+            [items[i] for i in sorted(range(len(items)), key=lambda i: (i * 0.6180339887498949) % 1.0)]
+            for items in by_category.values()
+        ]
         picked: list[Case] = []
-        round_index = 0
+        depth = 0
         while len(picked) < self.quick_size:
-            for items in by_category.values():
-                # Evenly spaced picks keep the subset stable and spread over each category.
-                step = max(1, len(items) // max(1, self.quick_size // len(by_category)))
-                index = round_index * step
-                if index < len(items) and len(picked) < self.quick_size:
-                    picked.append(items[index])
-            round_index += 1
+            for queue in queues:
+                if depth < len(queue) and len(picked) < self.quick_size:
+                    picked.append(queue[depth])
+            depth += 1
         order = {c.id: i for i, c in enumerate(self.cases)}
         picked.sort(key=lambda c: order[c.id])
-        return replace(self, cases=tuple(picked), name=self.name)
+        return replace(self, cases=tuple(picked))
 
     @property
     def categories(self) -> list[str]:

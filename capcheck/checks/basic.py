@@ -85,8 +85,11 @@ def regex(output: str, pattern: str, fullmatch: bool = False) -> bool:
 
 
 def _answer_part(text: str) -> str:
-    """The text after the last 'answer is' / '=' marker (where a worked reply states its result)."""
-    return re.split(r"(?i)answer(?: is)?[:\s]|=", text)[-1]
+    """Where a worked reply states its result: the text after the last 'answer is', '=' or
+    '####' marker that is followed by a number (a reply cut off after 'The answer is'
+    keeps the segment before), else the whole reply."""
+    parts = re.split(r"(?i)answer(?: is)?[:\s]|=|####", text)
+    return next((p for p in reversed(parts[1:]) if numbers_in(p)), text)
 
 
 @register("single_number")
@@ -98,7 +101,7 @@ def single_number(output: str, value: float, tolerance: float = 1e-6) -> bool:
     allowed ("5 + 7 = 12"); after it, or in a reply without one, every number must be
     the same value.
     """
-    values = numbers_in(_answer_part(output)) or numbers_in(output)
+    values = numbers_in(_answer_part(output))
     return bool(values) and all(abs(v - float(value)) <= tolerance for v in values)
 
 

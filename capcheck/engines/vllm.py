@@ -17,12 +17,12 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Literal, Sequence
 
 from capcheck.checkpoint import Checkpoint
 from capcheck.engines import prompts
 from capcheck.engines.base import EngineConfig, EngineInfo
-from capcheck.errors import EngineUnavailable
+from capcheck.errors import CapcheckError, EngineUnavailable
 from capcheck.requests import (
     Completion,
     Decoding,
@@ -64,7 +64,7 @@ class VLLMEngine:
 
         on_cpu = current_platform.is_cpu()
         if on_cpu:
-            # vLLM's CPU default reserves a large share of RAM for the KV cache;
+            # Unset, vLLM's CPU worker takes most of the machine's RAM for the KV cache;
             # capcheck's prompts are short, so 1 GiB is plenty.
             os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", _CPU_KVCACHE_GIB)
             options.setdefault("enforce_eager", True)  # skips ~2 minutes of torch.compile
@@ -104,12 +104,12 @@ class VLLMEngine:
     def generate(self, requests: Sequence[GenerateRequest]) -> list[Completion]:
         if not requests:
             return []
-        token_prompts = []
+        token_prompts: list[list[int]] = []
         for request in requests:
             ids = prompts.prompt_ids(self.tokenizer, request.prompt)
             # Same left truncation as the hf engine: keep room for the reply.
             budget = max(self._max_len - request.decoding.max_tokens, 1)
-            token_prompts.append({"prompt_token_ids": ids[-budget:]})
+            token_prompts.append(ids[-budget:])
         params = [self._sampling_params(r.decoding) for r in requests]
         outputs = self._run(token_prompts, params)
         results = [self._completion(out.outputs[0], r.decoding) for out, r in zip(outputs, requests)]
@@ -133,9 +133,11 @@ class VLLMEngine:
     def _completion(self, output: Any, decoding: Decoding) -> Completion:
         # Decode with our tokenizer, exactly as the hf engine does, so the text agrees.
         tokens, ended = _strip_after_stop(list(output.token_ids), self._stop_ids)
-        text = self.tokenizer.decode(tokens, skip_special_tokens=True)
+        text = str(self.tokenizer.decode(tokens, skip_special_tokens=True))
         text, hit_stop = prompts.cut_at_stop(text, decoding.stop)
-        finish = "length" if output.finish_reason == "length" and not (ended or hit_stop) else "stop"
+        finish: Literal["stop", "length"] = (
+            "length" if output.finish_reason == "length" and not (ended or hit_stop) else "stop"
+        )
         return Completion(text=text.strip(), n_tokens=len(tokens), finish_reason=finish)
 
     # --- scoring ----------------------------------------------------------------
@@ -182,7 +184,7 @@ class VLLMEngine:
 
         seqs = [ids[-(self._max_len - 1):] for ids, _ in items]
         params = SamplingParams(temperature=0.0, max_tokens=1, prompt_logprobs=1, detokenize=False)
-        outputs = self._run([{"prompt_token_ids": s} for s in seqs], params)
+        outputs = self._run(seqs, params)
         results = []
         for (_, n), seq, out in zip(items, seqs, outputs):
             n = min(n, len(seq) - 1)
@@ -198,7 +200,11 @@ class VLLMEngine:
 
     # --- plumbing ---------------------------------------------------------------
 
-    def _run(self, token_prompts: list[dict], params: Any) -> list[Any]:
+    def _run(self, token_ids: list[list[int]], params: Any) -> list[Any]:
+        """One LLM.generate over token-id prompts (never text: vLLM must not re-tokenize)."""
+        from vllm.inputs import TokensPrompt
+
+        token_prompts = [TokensPrompt(prompt_token_ids=ids) for ids in token_ids]
         return self._llm.generate(
             token_prompts, params, use_tqdm=self.config.show_progress, lora_request=self._lora
         )
@@ -208,7 +214,7 @@ class VLLMEngine:
             self.progress(kind, n)
 
     def close(self) -> None:
-        llm, self._llm = getattr(self, "_llm", None), None
+        llm, self._llm = getattr(self, "_llm", None), None  # type: ignore[assignment]
         core = getattr(getattr(llm, "llm_engine", None), "engine_core", None)
         if core is not None and hasattr(core, "shutdown"):
             core.shutdown()  # stops the engine-core and worker processes now, not at exit
@@ -225,11 +231,16 @@ def parse_options(extra: dict) -> dict[str, Any]:
         if value is None:
             continue
         if key not in OPTIONS:
-            raise ValueError(f"unknown vllm engine option {key!r}; known: {', '.join(OPTIONS)}")
+            raise CapcheckError(f"unknown vllm engine option {key!r}; known: {', '.join(OPTIONS)}.")
         kind = OPTIONS[key]
         if kind is bool and isinstance(value, str):
-            value = value.strip().lower() in ("1", "true", "yes", "on")
-        options[key] = kind(value)
+            if value.strip().lower() not in ("true", "false"):
+                raise CapcheckError(f"vllm engine option {key}={value!r}: use true or false.")
+            value = value.strip().lower() == "true"
+        try:
+            options[key] = kind(value)
+        except (TypeError, ValueError):
+            raise CapcheckError(f"vllm engine option {key}={value!r}: expected {kind.__name__}.") from None
     return options
 
 

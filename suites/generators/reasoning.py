@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 SEED = 20240611
 PER_CATEGORY = 80
-MAX_TOKENS = 32
+MAX_TOKENS = 40
 DATA = Path(__file__).resolve().parents[1] / "data" / "reasoning.jsonl"
 
 NAMES = [
@@ -32,18 +32,14 @@ ITEMS = ["apples", "pencils", "stickers", "marbles", "cookies", "books", "stamps
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 NONSENSE = ["blicket", "wug", "dax", "fep", "toma", "zorp", "glim", "vesk", "mib", "nurl", "plonk", "trell"]
 TRAITS = ["red", "round", "heavy", "soft", "loud", "cold", "shiny", "tall", "fast", "green"]
-EVENTS = [  # (arrival verb phrase, first word, last word)
-    ("arrived at the party", "first", "last"),
-    ("finished the race", "first", "last"),
-    ("woke up", "first", "last"),
-    ("got to school", "first", "last"),
-    ("handed in the test", "first", "last"),
-]
+EVENTS = ["arrived at the party", "finished the race", "woke up", "got to school", "handed in the test"]
 FAMILIAR = [  # (plural, one member with its article, the group it belongs to)
     ("cats", "a cat", "animal"), ("roses", "a rose", "flower"), ("oaks", "an oak", "tree"),
     ("trucks", "a truck", "vehicle"), ("apples", "an apple", "fruit"), ("hammers", "a hammer", "tool"),
     ("violins", "a violin", "instrument"), ("sparrows", "a sparrow", "bird"), ("carrots", "a carrot", "vegetable"),
 ]
+PET_NAMES = ["Pip", "Rex", "Kiki", "Bo", "Tuff", "Zed", "Mo", "Lulu"]
+"""Names for the things of FAMILIAR rules (a person called 'a truck' would puzzle a small model)."""
 RULES = [  # If <condition>, then <result>: each side as a yes-question, its contrary and a denial
     # (condition, result, ask result, ask contrary of result, result denied, ask condition, ask contrary of condition)
     ("it rains", "the street gets wet", "Does the street get wet?", "Does the street stay dry?",
@@ -89,14 +85,15 @@ def _people(rng: random.Random, k: int) -> list[str]:
 
 
 def _near(answer: int, avoid: set[int], rng: random.Random, extra: tuple[int, ...] = (), k: int = 2) -> list[str]:
-    """Wrong numbers close to `answer`.
+    """Wrong numbers close to `answer`, tempting ones (`extra`) first.
 
     Numbers shown in the question are avoided (a small model copies them, which would
     push it below chance), and the same digit count is preferred so that summed
     log-probabilities stay comparable.
     """
-    tempting = [e for e in extra if e > 0]
-    nearby = [answer + d for d in (-2, -1, 1, 2, 3, -3, 4, -4, 10, -10) if answer + d > 0]
+    # 1 is never offered: a small model's prior for a bare "1" outweighs the question.
+    tempting = [e for e in extra if e > 1]
+    nearby = [answer + d for d in (-2, -1, 1, 2, 3, -3, 4, -4, 10, -10) if answer + d > 1]
     rng.shuffle(nearby)
     pool = [n for n in tempting + nearby if n != answer and n not in avoid]
     pool.sort(key=lambda n: len(str(n)) != len(str(answer)))  # stable: keeps tempting ones first
@@ -182,7 +179,7 @@ def _arithmetic_2step(rng: random.Random) -> Item:
 
 def _comparison(rng: random.Random) -> Item:
     a, b = _people(rng, 2)
-    kind = rng.choice(["height", "age", "relation", "bigger", "smaller"])
+    kind = rng.choice(["height", "age", "relation", "relation", "bigger", "smaller"])
     if kind in ("bigger", "smaller"):
         x = rng.randint(12, 98)
         y = int(str(x)[::-1]) if x % 10 and x % 11 else x + rng.choice([-9, 9, 11])
@@ -213,30 +210,32 @@ def _comparison(rng: random.Random) -> Item:
 
 
 def _ordering(rng: random.Random) -> Item:
-    people = _people(rng, 3)  # in true order, first to last
-    verb, first, last = rng.choice(EVENTS)
+    size = rng.choice([2, 3])
+    people = _people(rng, size)  # in true order, first to last
+    verb = rng.choice(EVENTS)
     facts = []
-    for earlier, later in ((people[0], people[1]), (people[1], people[2])):
+    for earlier, later in zip(people, people[1:]):
         if rng.random() < 0.5:
             facts.append(f"{earlier} {verb} before {later}.")
         else:
             facts.append(f"{later} {verb} after {earlier}.")
     rng.shuffle(facts)
     ask_first = rng.random() < 0.5
-    answer = people[0] if ask_first else people[2]
-    q = f"{' '.join(facts)} Who {verb} {first if ask_first else last}?"
+    answer = people[0] if ask_first else people[-1]
+    q = f"{' '.join(facts)} Who {verb} {'first' if ask_first else 'last'}?"
     others = [p for p in people if p != answer]
     # The middle person is the tempting mistake: name it first among the distractors.
     others.sort(key=lambda p: p != people[1])
-    return Item("first" if ask_first else "last", f"{q} {ASK_NAME}", answer, others, list(people))
+    slug = f"{'first' if ask_first else 'last'}-of-{size}"
+    return Item(slug, f"{q} {ASK_NAME}", answer, others, list(people))
 
 
 def _date_time(rng: random.Random) -> Item:
-    kind = rng.choice(["days-later", "days-later", "tomorrow", "yesterday", "hours-later", "hours-later", "ends-at"])
+    kind = rng.choice(["days-later", "tomorrow", "yesterday", "hours-later", "hours-later", "ends-at", "ends-at"])
     if kind in ("days-later", "tomorrow", "yesterday"):
         start = rng.randrange(7)
         if kind == "days-later":
-            n = rng.randint(2, 5)
+            n = rng.randint(2, 3)
             q = f"Today is {DAYS[start]}. What day of the week will it be in {n} days?"
             shift = n
         elif kind == "tomorrow":
@@ -250,9 +249,9 @@ def _date_time(rng: random.Random) -> Item:
         tempting = [DAYS[(start + shift + d) % 7] for d in (1, -1, 2, -2)]
         tempting = [t for t in tempting if t != DAYS[start]]
         return Item(kind, f"{q} {ASK_DAY}", answer, [t for t in dict.fromkeys(tempting) if t != answer], list(DAYS))
-    # One in three times the hours run past 12 o'clock.
-    h = rng.randint(9, 12) if rng.random() < 1 / 3 else rng.randint(1, 8)
-    n = rng.randint(2, 4)
+    # One in four times the hours run past 12 o'clock.
+    h = rng.randint(10, 12) if rng.random() < 1 / 4 else rng.randint(1, 8)
+    n = rng.randint(1, 3)
     answer = (h + n - 1) % 12 + 1
     if kind == "hours-later":
         q = f"It is {h} o'clock now. What time will it be in {n} hours on a 12-hour clock?"
@@ -267,8 +266,8 @@ def _date_time(rng: random.Random) -> Item:
 
 def _logic(rng: random.Random) -> Item:
     yes = rng.random() < 0.5
-    kind = rng.choice(["familiar", "all", "chain", "if-then", "if-not"])
-    name = rng.choice(NAMES)
+    kind = rng.choice(["familiar", "familiar", "all", "chain", "if-then", "if-not"])
+    name = rng.choice(PET_NAMES if kind == "familiar" else NAMES)
     if kind == "familiar":  # rules that agree with the world, so a small model has a chance
         kinds = rng.sample(FAMILIAR, 2)
         plural, member, group = kinds[0]
@@ -279,13 +278,13 @@ def _logic(rng: random.Random) -> Item:
         q = f"{rule} {name} is {member}. Is {name} {_article(asked)} {asked}?"
     elif kind == "all":
         thing, trait = rng.choice(NONSENSE), rng.choice(TRAITS)
-        rule = f"All {thing}s are {trait}." if yes else f"No {thing} is {trait}."
+        rule = f"All {_plural(thing)} are {trait}." if yes else f"No {thing} is {trait}."
         q = f"{rule} {name} is a {thing}. Is {name} {trait}?"
     elif kind == "chain":
         x, y = rng.sample(NONSENSE, 2)
         trait = rng.choice(TRAITS)
-        second = f"All {y}s are {trait}." if yes else f"No {y} is {trait}."
-        q = f"All {x}s are {y}s. {second} {name} is a {x}. Is {name} {trait}?"
+        second = f"All {_plural(y)} are {trait}." if yes else f"No {y} is {trait}."
+        q = f"All {_plural(x)} are {_plural(y)}. {second} {name} is a {x}. Is {name} {trait}?"
     else:
         cond, result, ask_result, ask_result_contrary, not_result, ask_cond, ask_cond_contrary = rng.choice(RULES)
         if kind == "if-then":  # modus ponens: the result holds, so its contrary does not
@@ -301,14 +300,19 @@ def _article(noun: str) -> str:
     return "an" if noun[0] in "aeiou" else "a"
 
 
+def _plural(noun: str) -> str:
+    return noun + ("es" if noun.endswith(("s", "x", "z", "ch", "sh")) else "s")
+
+
 def _sequence(rng: random.Random) -> Item:
-    kind = rng.choice(["step-up", "step-up", "step-down", "double", "growing-step"])
+    kind = rng.choice(["step-up", "step-up", "step-up", "step-down", "double", "growing-step"])
     if kind == "step-up":
-        start, step = rng.randint(1, 10), rng.choice([1, 2, 3, 5, 10])
+        step = rng.choice([1, 2, 5, 10])
+        start = step * rng.randint(1, 6) if step > 2 else rng.randint(1, 12)
         terms = [start + i * step for i in range(5)]
     elif kind == "step-down":
-        step = rng.choice([1, 2, 5, 10])
-        start = 5 * step + rng.randint(0, 20)
+        step = rng.choice([1, 2, 10])
+        start = 5 * step + rng.randint(0, 10) * (1 if step < 10 else 10)
         terms = [start - i * step for i in range(5)]
     elif kind == "double":
         start = rng.randint(1, 3)
@@ -319,8 +323,10 @@ def _sequence(rng: random.Random) -> Item:
         for i in range(4):
             terms.append(terms[-1] + step + i)
     answer, shown = terms[-1], terms[:-1]
-    # Typical slips: keeping the last difference (misses a doubling or a growing step), off by one.
-    tempting = (2 * shown[-1] - shown[-2], answer + 1, answer - 1)
+    last_step = shown[-1] - shown[-2]
+    # Typical slips: skipping a term, stepping the wrong way, keeping the last difference
+    # (misses a doubling or a growing step); numbers shown in the question are dropped by _near.
+    tempting = (answer + last_step, answer - last_step, shown[-1] + last_step, answer + 1, answer - 1)
     q = f"What number comes next in this pattern: {', '.join(map(str, shown))}, ...?"
     return _number(kind, q, answer, rng, tempting)
 
@@ -339,43 +345,30 @@ CATEGORIES: dict[str, Callable[[random.Random], Item]] = {
 # ---------------------------------------------------------------- cases
 
 
-def _chat(item: Item, example: Item) -> list[dict[str, str]]:
-    """The question after one solved example of the same category, which shows the short reply wanted."""
-    return [
-        {"role": "user", "content": example.question},
-        {"role": "assistant", "content": example.answer},
-        {"role": "user", "content": item.question},
-    ]
+def _chat(item: Item) -> list[dict[str, str]]:
+    return [{"role": "user", "content": item.question}]
 
 
-def _completion(case_id: str, category: str, item: Item, example: Item) -> dict[str, Any]:
+def _completion(case_id: str, category: str, item: Item) -> dict[str, Any]:
     if item.labels:
         check = {"name": "single_label", "args": {"value": item.answer, "options": item.labels}}
     else:
         check = {"name": "single_number", "args": {"value": int(item.answer)}}
     return {
-        "id": case_id, "kind": "completion", "category": category, "prompt": _chat(item, example),
+        "id": case_id, "kind": "completion", "category": category, "prompt": _chat(item),
         "check": check, "expected": item.answer, "max_tokens": MAX_TOKENS,
     }
 
 
-def _choice(case_id: str, category: str, item: Item, example: Item, rng: random.Random) -> dict[str, Any]:
-    options = item.distractors[:3]
-    options.insert(rng.randrange(len(options) + 1), item.answer)
+def _choice(case_id: str, category: str, item: Item, rng: random.Random) -> dict[str, Any]:
+    # Options are scored as the start of the reply, where a reply writes "Yes", not "yes".
+    options = [o.capitalize() for o in item.distractors[:3]]
+    answer = item.answer.capitalize()
+    options.insert(rng.randrange(len(options) + 1), answer)
     return {
-        "id": case_id, "kind": "choice", "category": category, "context": _chat(item, example),
-        "options": options, "answer": options.index(item.answer),
+        "id": case_id, "kind": "choice", "category": category, "context": _chat(item),
+        "options": options, "answer": options.index(answer),
     }
-
-
-def _example_for(item: Item, make: Callable[[random.Random], Item], rng: random.Random) -> Item:
-    """Another problem of the category whose answer is not a number of this one (copying it never pays)."""
-    while True:
-        example = make(rng)
-        if example.question == item.question:
-            continue
-        if item.labels or (example.answer != item.answer and example.answer not in item.distractors):
-            return example
 
 
 def generate() -> list[dict[str, Any]]:
@@ -383,6 +376,10 @@ def generate() -> list[dict[str, Any]]:
     cases: list[dict[str, Any]] = []
     for category, make in CATEGORIES.items():
         rng = random.Random(f"{SEED}/{category}")
+        # Half of each category is completion, half choice, in shuffled order: a strict
+        # alternation would let an evenly spaced subset (Suite.quick) pick one kind only.
+        as_choice = [False, True] * (PER_CATEGORY // 2)
+        random.Random(f"{SEED}/{category}/kinds").shuffle(as_choice)
         seen: set[str] = set()
         index = 0
         while index < PER_CATEGORY:
@@ -390,12 +387,11 @@ def generate() -> list[dict[str, Any]]:
             if item.question in seen:
                 continue  # a repeated question would count twice in the paired comparison
             seen.add(item.question)
-            example = _example_for(item, make, rng)
             case_id = f"{category}/{item.slug}-{index:04d}"
-            if index % 2 == 0:
-                cases.append(_completion(case_id, category, item, example))
+            if as_choice[index]:
+                cases.append(_choice(case_id, category, item, rng))
             else:
-                cases.append(_choice(case_id, category, item, example, rng))
+                cases.append(_completion(case_id, category, item))
             index += 1
     return cases
 

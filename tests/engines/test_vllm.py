@@ -10,6 +10,7 @@ Starting vLLM takes about a minute on a CPU, so each engine is built once per mo
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ import pytest
 from capcheck.checkpoint import resolve
 from capcheck.engines import EngineConfig
 from capcheck.engines.vllm import lora_id, lora_rank, lora_targets, lora_touches_head, parse_options
+from capcheck.errors import CapcheckError
 from capcheck.requests import Decoding, GenerateRequest, LoglikelihoodRequest, RollingRequest, chat
 
 SKIP_REASON = "vllm is not installed here; run `bash scripts/setup-vllm.sh` and use .venv-vllm/bin/python"
@@ -66,8 +68,12 @@ def hf_engine():
 def test_options_are_typed_and_unknown_ones_rejected() -> None:
     options = parse_options({"tensor_parallel_size": "2", "enforce_eager": "false", "max_model_len": None})
     assert options == {"tensor_parallel_size": 2, "enforce_eager": False}
-    with pytest.raises(ValueError, match="tensor_paralel_size"):
+    with pytest.raises(CapcheckError, match="tensor_paralel_size"):
         parse_options({"tensor_paralel_size": 2})
+    with pytest.raises(CapcheckError, match="expected int"):
+        parse_options({"max_model_len": "long"})
+    with pytest.raises(CapcheckError, match="true or false"):
+        parse_options({"enforce_eager": "maybe"})
 
 
 def test_lora_rank_rounds_up_and_ids_are_stable(tmp_path: Path) -> None:
@@ -93,7 +99,12 @@ def test_info_and_decoding_come_from_capcheck(engine) -> None:
     assert engine.info.name == "vllm" and engine.info.version.startswith("vllm ")
     assert engine.info.dtype == "float32"
     # vLLM must not read the checkpoint's generation_config.json for sampling defaults.
-    assert engine._llm.llm_engine.model_config.generation_config == "vllm"
+    vllm_config = engine._llm.llm_engine.vllm_config
+    assert vllm_config.model_config.generation_config == "vllm"
+    if vllm_config.device_config.device_type == "cpu":
+        # Eager by default on a CPU; the KV cache takes VLLM_CPU_KVCACHE_SPACE GiB (1 unless set).
+        assert vllm_config.model_config.enforce_eager
+        assert vllm_config.cache_config.kv_cache_memory_bytes == int(os.environ["VLLM_CPU_KVCACHE_SPACE"]) * 2**30
 
 
 @pytest.mark.slow
@@ -145,7 +156,8 @@ def test_agrees_with_the_hf_engine_in_float32(engine, hf_engine) -> None:
     for ours, ref in zip(engine.loglikelihood(scoring), hf_engine.loglikelihood(scoring)):
         assert ours.n_tokens == ref.n_tokens and ours.is_greedy == ref.is_greedy
         assert abs(ours.logprob - ref.logprob) / ours.n_tokens < 1e-3
-    ours, ref = engine.loglikelihood_rolling([RollingRequest(TEXT)])[0], hf_engine.loglikelihood_rolling([RollingRequest(TEXT)])[0]
+    rolling = [RollingRequest(TEXT)]
+    ours, ref = engine.loglikelihood_rolling(rolling)[0], hf_engine.loglikelihood_rolling(rolling)[0]
     assert ours.n_tokens == ref.n_tokens
     assert abs(ours.logprob - ref.logprob) / ours.n_tokens < 1e-3
 
@@ -162,7 +174,7 @@ def untrained_adapter(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = AutoModelForCausalLM.from_pretrained(resolve(None).model)
     model = get_peft_model(base, LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"]))
     out = tmp_path_factory.mktemp("adapter")
-    model.save_pretrained(out)
+    model.save_pretrained(str(out))
     return out
 
 

@@ -87,3 +87,10 @@ def test_passages_cannot_mix_with_scored_cases() -> None:
 
     with pytest.raises(SuiteDataError, match="mixes passages"):
         Suite("s", (choice(1), PassageCase(id="p", text="Some text.")))
+
+
+def test_quick_subset_terminates_with_many_small_categories() -> None:
+    cases = tuple(choice(i, f"k{i % 11}") for i in range(165))
+    quick = Suite("s", cases, quick_size=60).quick()
+    assert len(quick.cases) == 60
+    assert len({c.category for c in quick.cases}) == 11
