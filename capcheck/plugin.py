@@ -188,7 +188,11 @@ def summary_header(session: "CapcheckSession") -> str:
     if r.baseline_dir is not None:
         parts.append(f"baselines {r.baseline_dir}")
     st = r.stats
-    parts.append(f"{st.requested} requests ({st.unique} unique) in {len(st.calls)} engine calls, "
+    kinds: dict[str, float] = {}
+    for kind, _, seconds in st.calls:
+        kinds[kind] = kinds.get(kind, 0.0) + seconds
+    split = ", ".join(f"{k} {v:.0f}s" for k, v in kinds.items())
+    parts.append(f"{st.requested} requests ({st.unique} unique) in {len(st.calls)} engine calls ({split}), "
                  f"load {r.load_seconds:.1f}s + inference {r.run_seconds:.1f}s, {st.generated_tokens} tokens generated")
     return "capcheck: " + "; ".join(parts)
 

@@ -97,9 +97,9 @@ def single_number(output: str, value: float, tolerance: float = 1e-6) -> bool:
     """The reply commits to one number and it equals `value`.
 
     Unlike `number`, a reply that lists candidates ("7 or 12", "10, 11, 12") fails even
-    when its last number is right. Working before an 'answer is' or '=' marker is
-    allowed ("5 + 7 = 12"); after it, or in a reply without one, every number must be
-    the same value.
+    when its last number is right. Working before an 'answer is', '=' or '####' marker
+    is allowed ("5 + 7 = 12"); after the last such marker, or in a reply without one,
+    every number must be the same value.
     """
     values = numbers_in(_answer_part(output))
     return bool(values) and all(abs(v - float(value)) <= tolerance for v in values)

@@ -253,15 +253,25 @@ def _date_time(rng: random.Random) -> Item:
     h = rng.randint(10, 12) if rng.random() < 1 / 4 else rng.randint(1, 8)
     n = rng.randint(1, 3)
     answer = (h + n - 1) % 12 + 1
+    start, hours = _clock(h), f"{n} hour{'s' if n > 1 else ''}"
     if kind == "hours-later":
-        q = f"It is {h} o'clock now. What time will it be in {n} hours on a 12-hour clock?"
+        q = f"It is {start}. What time will it be in {hours}?"
     else:
-        q = f"A trip starts at {h} o'clock and lasts {n} hours. At what hour on a 12-hour clock does it end?"
+        q = f"A trip starts at {start} and lasts {hours}. At what hour does it end?"
     wrong = [(answer + d - 1) % 12 + 1 for d in (1, -1, 2, -2, 3)]
     # Numbers in the question are avoided (copy bias), same digit count first (fair log-probs).
     wrong = [w for w in wrong if w not in (h, n, 12)]
     wrong.sort(key=lambda w: len(str(w)) != len(str(answer)))
     return Item(kind, f"{q} Answer with just the hour number.", str(answer), [str(w) for w in wrong[:2]])
+
+
+def _clock(hour: int) -> str:
+    """'3 o'clock in the afternoon': the part of the day says the clock runs to 12
+    (the phrase '12-hour clock' derails a small model into unit conversions)."""
+    if hour == 12:
+        return "12 o'clock noon"
+    part = "morning" if hour >= 9 else "afternoon" if hour < 6 else "evening"
+    return f"{hour} o'clock in the {part}"
 
 
 def _logic(rng: random.Random) -> Item:
