@@ -14,9 +14,9 @@ from capcheck.suite import load_cases
 
 DATA = {str(REPO / "suites" / "data")!r}
 pairs = load_cases(__import__("pathlib").Path(DATA) / "grammar_minimal_pairs.jsonl")
-grammar = Suite("grammar/minimal-pairs", tuple(pairs), quick_size=120).quick()
+grammar = Suite("grammar/minimal-pairs", tuple(pairs), quick_size=96).quick()
 reasoning_cases = [c for c in load_cases(__import__("pathlib").Path(DATA) / "reasoning.jsonl") if hasattr(c, "checks")]
-reasoning = Suite("reasoning", tuple(reasoning_cases), decoding=Decoding(max_tokens=24), quick_size=24).quick()
+reasoning = Suite("reasoning", tuple(reasoning_cases), decoding=Decoding(max_tokens=24), quick_size=16).quick()
 test_grammar = suite_test(grammar)
 test_reasoning = suite_test(reasoning)
 '''
