@@ -71,13 +71,17 @@ def test_gate_on_the_embedded_model(pytester: pytest.Pytester, embedded_dir: Pat
 
     damaged = run(pytester, f"--model={damaged_dir}")
     damaged.assert_outcomes(failed=2)
-    damaged.stdout.fnmatch_lines([
-        "*suite grammar/minimal-pairs: REGRESSED*",
-        "*by category (base -> candidate, n):*",
-        "*worst * worsened cases:*",
-        "*base: *",
-        "*candidate: *",
-        "*suite reasoning: *",
-        "*expected: *",
+    # Noise of std 0.02 flips a few dozen of 96 pairs: regressed, or inconclusive on so small a
+    # subset (which fails the gate by default); either way the diff must show what flipped.
+    damaged.stdout.re_match_lines([
+        r"suite grammar/minimal-pairs: (REGRESSED|INCONCLUSIVE); accuracy .* -> .*",
+        r"cases worse: [1-9]\d*, better: \d+, of 96",
+        r".*by category \(base -> candidate, n\):",
+        r".*worst \d+ of \d+ worsened cases:",
+        r".*expected: .*",
+        r".*base: .*",
+        r".*candidate: .*",
+        r".*diff: .*",
+        r"suite reasoning: (REGRESSED|INCONCLUSIVE).*",
     ])
-    damaged.stdout.fnmatch_lines(["grammar/minimal-pairs*regressed"])
+    damaged.stdout.re_match_lines([r"grammar/minimal-pairs .* (regressed|inconclusive)$", r"reasoning .* (regressed|inconclusive)$"])
