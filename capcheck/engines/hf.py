@@ -190,7 +190,6 @@ class HFEngine:
         return results
 
     def loglikelihood_rolling(self, requests: Sequence[RollingRequest]) -> list[Loglikelihood]:
-        results = []
         items: list[tuple[list[int], int]] = []
         owners: list[int] = []
         for index, request in enumerate(requests):
