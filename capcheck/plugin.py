@@ -42,6 +42,14 @@ OPTIONS: list[tuple[str, str, dict[str, Any]]] = [
     ("--capcheck-alpha", "capcheck_alpha", {"type": float, "metavar": "P", "help": "significance level (default 0.05)"}),
     ("--capcheck-inconclusive", "capcheck_inconclusive", {"choices": ["fail", "pass"],
         "help": "whether a worsening beyond tolerance that is not significant fails (default fail)"}),
+    ("--capcheck-holm", "capcheck_holm", {"action": "store_true", "default": None,
+        "help": "Holm-adjust the p-values across the session's suites (docs/statistics.md)"}),
+    ("--capcheck-report", "capcheck_report", {"metavar": "PATH",
+        "help": "also write the verdicts to PATH: .json (schema capcheck/schemas/report.schema.json), "
+                ".md (a pull-request comment) or .html (one self-contained page)"}),
+    ("--capcheck-calibrate", "capcheck_calibrate", {"action": "store_true", "default": None,
+        "help": "run the base model under another batch size / dtype / engine and record how much each "
+                "suite moves in noise-floor.json next to its baselines (see `capcheck calibrate`)"}),
     ("--allow-pickle", "capcheck_allow_pickle", {"action": "store_true", "default": None,
         "help": "allow pickle weights (.bin/.pt); they can run code when loaded"}),
     ("--trust-remote-code", "capcheck_trust_remote_code", {"action": "store_true", "default": None,

@@ -28,6 +28,11 @@ class Settings:
     allow_pickle: bool = False
     trust_remote_code: bool = False
     report: str | None = None
+    """--capcheck-report: write the verdicts to a .json, .md or .html file."""
+    holm: bool = False
+    """Holm-adjust the suites' p-values across the session."""
+    calibrate: bool = False
+    """Measure the engine noise floor against the baselines instead of judging (capcheck calibrate)."""
     engine_extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
