@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import json
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -37,15 +36,6 @@ def passed(result: tuple[bool, dict]) -> bool:
 
 # --- generator and data ---------------------------------------------------------------
 
-
-def test_generator_is_deterministic() -> None:
-    gen = _generator()
-    assert gen.generate() == gen.generate()
-
-
-def test_committed_jsonl_matches_generator() -> None:
-    lines = [json.dumps(c, ensure_ascii=False, sort_keys=True) + "\n" for c in _generator().generate()]
-    assert DATA.read_text(encoding="utf-8") == "".join(lines), "run python suites/generators/instructions.py"
 
 
 def test_data_loads_with_unique_ids_and_enough_cases() -> None:
