@@ -20,6 +20,7 @@ from capcheck.cases import (
 )
 from capcheck.checks import run_check
 from capcheck.engines.base import Engine
+from capcheck.progress import InferenceProgress
 from capcheck.requests import (
     Completion,
     Decoding,
@@ -78,17 +79,19 @@ def with_system(prompt: Prompt, system: str | None) -> Prompt:
     return (Message("system", system),) + tuple(prompt)
 
 
-def run_suites(suites: Sequence[Suite], engine: Engine, stats: RunStats | None = None) -> dict[str, SuiteResult]:
+def run_suites(suites: Sequence[Suite], engine: Engine, stats: RunStats | None = None,
+               progress: InferenceProgress | None = None) -> dict[str, SuiteResult]:
     """Run every suite through `engine` in one batched plan; results by suite name."""
     stats = stats if stats is not None else RunStats()
-    session = _Session(engine, stats)
+    session = _Session(engine, stats, progress or InferenceProgress(enabled=False))
     return session.run(suites)
 
 
 class _Session:
-    def __init__(self, engine: Engine, stats: RunStats) -> None:
+    def __init__(self, engine: Engine, stats: RunStats, progress: InferenceProgress) -> None:
         self.engine = engine
         self.stats = stats
+        self.progress = progress
 
     def _call(self, kind: str, batch: _Batch) -> list[Any]:
         if not batch.items:
@@ -96,7 +99,16 @@ class _Session:
         start = time.perf_counter()
         method = {"generate": self.engine.generate, "loglikelihood": self.engine.loglikelihood,
                   "rolling": self.engine.loglikelihood_rolling}[kind]
-        out = method(batch.items)
+        # Engines with a per-batch `progress` hook (hf) get our bar; vLLM draws its own (show_progress).
+        if hasattr(self.engine, "progress"):
+            self.engine.progress = self.progress.advance  # type: ignore[attr-defined]
+            try:
+                with self.progress.task(kind, len(batch.items)):
+                    out = method(batch.items)
+            finally:
+                self.engine.progress = None  # type: ignore[attr-defined]
+        else:
+            out = method(batch.items)
         if len(out) != len(batch.items):
             raise RuntimeError(f"engine {self.engine.info.name} returned {len(out)} results for {len(batch.items)} requests")
         self.stats.calls.append((kind, len(batch.items), time.perf_counter() - start))

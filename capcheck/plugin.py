@@ -54,6 +54,11 @@ OPTIONS: list[tuple[str, str, dict[str, Any]]] = [
         "help": "allow pickle weights (.bin/.pt); they can run code when loaded"}),
     ("--trust-remote-code", "capcheck_trust_remote_code", {"action": "store_true", "default": None,
         "help": "allow model code shipped with the checkpoint to run"}),
+    ("--capcheck-cache-dir", "capcheck_cache_dir", {"metavar": "DIR",
+        "help": "result cache folder (default .capcheck_cache/ in the project); a rerun with nothing "
+                "changed answers from it without loading the model"}),
+    ("--capcheck-no-cache", "capcheck_no_cache", {"action": "store_true", "default": None,
+        "help": "neither read nor write the result cache"}),
     ("--vllm-tensor-parallel-size", "capcheck_vllm_tensor_parallel_size", {"type": int, "metavar": "N"}),
     ("--vllm-pipeline-parallel-size", "capcheck_vllm_pipeline_parallel_size", {"type": int, "metavar": "N"}),
     ("--vllm-data-parallel-size", "capcheck_vllm_data_parallel_size", {"type": int, "metavar": "N"}),
@@ -123,6 +128,9 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """After -k/-m deselection: the suites of the selected tests are the session's plan."""
     capcheck = session.config.stash[SESSION_KEY]
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    # pytest's terminal writer bypasses output capture: progress bars reach the user's terminal.
+    capcheck.progress_stream = getattr(getattr(reporter, "_tw", None), "_file", None)
     for item in session.items:
         marker = item.get_closest_marker(MARKER)
         if marker is not None:
@@ -202,5 +210,10 @@ def summary_header(session: "CapcheckSession") -> str:
     split = ", ".join(f"{k} {v:.0f}s" for k, v in kinds.items())
     parts.append(f"{st.requested} requests ({st.unique} unique) in {len(st.calls)} engine calls ({split}), "
                  f"load {r.load_seconds:.1f}s + inference {r.run_seconds:.1f}s, {st.generated_tokens} tokens generated")
+    if r.cache is not None:
+        c = r.cache
+        parts.append(f"cache {c.directory}: {c.hits} of {c.hits + c.misses} requests from the cache"
+                     + ("" if c.misses else ", model not loaded")
+                     + "".join(f" (warning: {w})" for w in c.warnings))
     return "capcheck: " + "; ".join(parts)
 

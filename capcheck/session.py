@@ -9,18 +9,23 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from capcheck import baseline as baselines
 from capcheck import checkpoint as checkpoints
+from capcheck import noise
 from capcheck.checkpoint import Checkpoint
+from capcheck.cache import CacheStats, context_for
 from capcheck.engines import EngineConfig, load_engine, pick_engine
-from capcheck.engines.base import EngineInfo
+from capcheck.engines.base import Engine, EngineInfo
+from capcheck.engines.cached import CachedEngine, open_engine
 from capcheck.errors import BaselineError, CapcheckError
 from capcheck.plan import RunStats, run_suites
+from capcheck.progress import InferenceProgress, can_show
 from capcheck.results import SuiteResult
 from capcheck.settings import Settings
 from capcheck.suite import Suite
-from capcheck.verdict import Policy, Status, Verdict, judge
+from capcheck.verdict import Policy, Status, Verdict, apply_holm, judge
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +40,8 @@ class SessionReport:
     stats: RunStats = field(default_factory=RunStats)
     load_seconds: float = 0.0
     run_seconds: float = 0.0
+    cache: CacheStats | None = None
+    """Cache hits and misses; None when the cache was off."""
 
 
 class CapcheckSession:
@@ -47,9 +54,13 @@ class CapcheckSession:
         self.suite_files: dict[str, str] = {}
         self.verdicts: dict[str, Verdict] = {}
         self.results: dict[str, SuiteResult] = {}
+        self.baselines: dict[str, baselines.Baseline] = {}
+        """The baselines compared with, by suite name (for the report's fingerprints)."""
+        self.noise_floors: dict[str, noise.NoiseFloor] = {}
+        """Stored noise floors (judging) or the ones just measured (calibrating)."""
         self.report = SessionReport()
         self.policy = Policy(alpha=settings.alpha, inconclusive_fails=settings.inconclusive == "fail",
-                             tolerance=settings.tolerance)
+                             tolerance=settings.tolerance, holm=settings.holm)
         self.engine_name = pick_engine(settings.engine)
         self.record_command = record_command
         self._error: Exception | None = None
@@ -84,23 +95,45 @@ class CapcheckSession:
         report.baseline_dir = self.baseline_dir(checkpoint)
         run = {name: (s.quick() if settings.quick else s) for name, s in self.suites.items()}
         expected = {} if settings.record else {name: self._load_baseline(s) for name, s in self.suites.items()}
+        self.baselines = {k: v for k, v in expected.items() if isinstance(v, baselines.Baseline)}
+        if not settings.record and not settings.calibrate:
+            self.noise_floors = noise.read(report.baseline_dir)
         start = time.perf_counter()
         config = EngineConfig(
             dtype=settings.dtype, batch_size=settings.batch_size, threads=settings.torch_threads,
             trust_remote_code=settings.trust_remote_code, allow_pickle=settings.allow_pickle,
-            extra=dict(settings.engine_extra),
+            extra=dict(settings.engine_extra), show_progress=self.show_progress,
         )
-        engine = load_engine(self.engine_name, checkpoint, config)
-        report.engine = engine.info
+        engine = self._open_engine(checkpoint, config)
         report.load_seconds = time.perf_counter() - start
         start = time.perf_counter()
         try:
-            self.results = run_suites(list(run.values()), engine, report.stats)
+            progress = InferenceProgress(self.show_progress, self.progress_stream)
+            self.results = run_suites(list(run.values()), engine, report.stats, progress)
+            report.engine = engine.info
         finally:
             engine.close()
         report.run_seconds = time.perf_counter() - start
+        if isinstance(engine, CachedEngine):  # the model loaded lazily, on the first cache miss
+            report.cache = engine.stats
+            report.load_seconds += engine.load_seconds
+            report.run_seconds -= engine.load_seconds
         for name, suite in self.suites.items():
             self.verdicts[name] = self._decide(suite, self.results[name], expected.get(name), checkpoint, engine.info)
+        if settings.calibrate:
+            self._write_noise_floor(checkpoint, engine.info)
+        elif self.policy.holm:
+            apply_holm(list(self.verdicts.values()), self.policy)
+
+    def _open_engine(self, checkpoint: Checkpoint, config: EngineConfig) -> Engine:
+        """The engine, behind the result cache unless --capcheck-no-cache."""
+        def load() -> Engine:
+            return load_engine(self.engine_name, checkpoint, config)
+
+        if self.settings.no_cache:
+            return load()
+        directory = (self.rootdir / self.settings.cache_dir).resolve()
+        return open_engine(load, context_for(checkpoint, self.engine_name, config), directory, config.batch_size)
 
     def baseline_dir(self, checkpoint: Checkpoint) -> Path:
         root = (self.rootdir / self.settings.baselines).resolve()
@@ -153,7 +186,41 @@ class CapcheckSession:
             return verdict
         if expected.quick and not self.settings.quick:
             log.warning("baseline %s was recorded in quick mode; only its cases are compared", expected.path)
-        return judge(result, expected, tolerance, self.policy, candidate_engine=engine.name)
+        if self.settings.calibrate:
+            return self._calibrate(suite, result, expected, tolerance, engine)
+        return judge(result, expected, tolerance, self.policy, candidate_engine=engine.name,
+                     noise=self.noise_floors.get(suite.name))
+
+    # --- calibrating (capcheck calibrate) ---------------------------------------------
+
+    def _calibrate(self, suite: Suite, result: SuiteResult, expected: baselines.Baseline, tolerance: float,
+                   engine: EngineInfo) -> Verdict:
+        base = expected.engine
+        runs = (f"{base.get('name')} {base.get('dtype')} (baseline) vs {engine.name} {engine.dtype} "
+                f"batch {self.settings.batch_size}")
+        floor = noise.measure(result, expected, runs)
+        self.noise_floors[suite.name] = floor
+        verdict = Verdict(suite.name, suite.metric, suite.direction, Status.RECORDED, tolerance, n=floor.n)
+        verdict.base_score, verdict.candidate_score = expected.result.score, result.score
+        verdict.message = f"noise floor: {floor.changed} of {floor.n} cases changed, drift {floor.drift:.4f} ({runs})"
+        return verdict
+
+    def _write_noise_floor(self, checkpoint: Checkpoint, engine: EngineInfo) -> None:
+        if not self.noise_floors or self.report.baseline_dir is None:
+            return
+        model = {"id": checkpoint.alias or checkpoint.model, "fingerprint": checkpoint.fingerprint}
+        path = noise.write(self.report.baseline_dir, self.noise_floors, model,
+                           {**engine.to_dict(), "batch_size": self.settings.batch_size})
+        for verdict in self.verdicts.values():
+            if verdict.status == Status.RECORDED:
+                verdict.message += f"; written to {path}"
+
+    progress_stream: TextIO | None = None
+    """Where progress bars go (the plugin gives pytest's terminal, past output capture)."""
+
+    @property
+    def show_progress(self) -> bool:
+        return self.progress_stream is not None and can_show(self.progress_stream)
 
     @property
     def error(self) -> Exception | None:

@@ -4,7 +4,9 @@ The rule (docs/statistics.md): a suite REGRESSED when its metric is worse than t
 baseline's by more than the tolerance and the paired test says the worsening is
 significant at alpha; worse than the tolerance but not significant is INCONCLUSIVE
 (fails the gate unless configured otherwise); better by more than the tolerance
-with significance is IMPROVED; anything else PASSES.
+with significance is IMPROVED; anything else PASSES. A worsening no larger than the
+engine noise floor (capcheck.noise) is never a regression, and with `holm` the p-values
+are Holm-adjusted across the session's suites before the rule is applied.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from enum import Enum
 
 from capcheck import stats
 from capcheck.baseline import Baseline
+from capcheck.noise import NoiseFloor
 from capcheck.results import CaseResult, SuiteResult
 
 
@@ -35,6 +38,8 @@ class Policy:
     inconclusive_fails: bool = True
     tolerance: float | None = None
     """Overrides every suite's own tolerance when set."""
+    holm: bool = False
+    """Holm-adjust the suites' p-values (family: every suite compared in the session)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,20 @@ class Verdict:
     message: str = ""
     """For stale / missing / error: what is wrong and the command that fixes it."""
     cases_needed: int | None = None
+    p_adjusted: float | None = None
+    """Holm-adjusted p-value of 'worse', when the policy asks for it."""
+    p_better: float | None = None
+    """One-sided p-value of 'better' (the mirror test), when the candidate is better beyond tolerance."""
+    noise: NoiseFloor | None = None
+    within_noise: bool = False
+    """Worse than tolerance, but no more than the engine noise floor: not a regression."""
+
+    @property
+    def p_value(self) -> float:
+        """The p-value the rule uses: Holm-adjusted when set, else the suite's own."""
+        if self.p_adjusted is not None:
+            return self.p_adjusted
+        return self.comparison.p_value if self.comparison is not None else float("nan")
 
     @property
     def delta(self) -> float:
@@ -86,7 +105,8 @@ class Verdict:
         return self.status in (Status.REGRESSED, Status.STALE, Status.MISSING, Status.ERROR)
 
 
-def judge(candidate: SuiteResult, baseline: Baseline, tolerance: float, policy: Policy, candidate_engine: str = "") -> Verdict:
+def judge(candidate: SuiteResult, baseline: Baseline, tolerance: float, policy: Policy, candidate_engine: str = "",
+          noise: NoiseFloor | None = None) -> Verdict:
     """Compare on the case ids both results share (a quick run uses the baseline's matching cases)."""
     base_by_id = baseline.result.by_id
     pairs = [(base_by_id[c.id], c) for c in candidate.cases if c.id in base_by_id]
@@ -109,21 +129,56 @@ def judge(candidate: SuiteResult, baseline: Baseline, tolerance: float, policy: 
     verdict.worsened = sorted((ch for ch in changes if sign * ch.change < 0), key=lambda ch: sign * ch.change)
     verdict.improved = sorted((ch for ch in changes if sign * ch.change > 0), key=lambda ch: -sign * ch.change)
     verdict.categories = _categories(pairs)
-    significant = comparison.p_value < policy.alpha
-    if comparison.worse > tolerance:
-        verdict.status = Status.REGRESSED if significant else Status.INCONCLUSIVE
-        if not significant:
-            verdict.cases_needed = stats.cases_needed(comparison.worse, comparison.sd, policy.alpha)
-    elif comparison.worse < -tolerance:
+    if comparison.worse < -tolerance:
         # Improvement needs the mirror test: candidate better with significance.
-        better = stats.compare(cand_scores, base_scores, higher)
-        verdict.status = Status.IMPROVED if better.p_value < policy.alpha else Status.PASS
+        verdict.p_better = stats.compare(cand_scores, base_scores, higher).p_value
+    if noise is not None:
+        if noise.suite_fingerprint == baseline.data["suite"]["fingerprint"]:
+            verdict.noise = noise
+        else:
+            verdict.notes.append("the noise floor was measured on another version of the suite and is ignored; "
+                                 "re-measure it with `capcheck calibrate`")
+    decide(verdict, policy)
     base_engine = baseline.engine.get("name", "")
     if candidate_engine and base_engine and candidate_engine != base_engine:
         verdict.notes.append(f"baseline recorded with engine '{base_engine}', candidate run with '{candidate_engine}'")
     if missing:
         verdict.notes.append(f"{len(missing)} case(s) have no baseline result and were left out")
     return verdict
+
+
+COMPARED = (Status.PASS, Status.IMPROVED, Status.REGRESSED, Status.INCONCLUSIVE)
+
+
+def decide(verdict: Verdict, policy: Policy) -> None:
+    """Set the status of a compared verdict from its comparison, p-value and noise floor."""
+    c = verdict.comparison
+    assert c is not None
+    verdict.status, verdict.cases_needed, verdict.within_noise = Status.PASS, None, False
+    if c.worse > verdict.tolerance:
+        binary = c.test == "mcnemar-exact"
+        if verdict.noise is not None and verdict.noise.covers(c.worse, len(verdict.worsened), verdict.n, binary):
+            verdict.within_noise = True
+        elif verdict.p_value < policy.alpha:
+            verdict.status = Status.REGRESSED
+        else:
+            verdict.status = Status.INCONCLUSIVE
+            verdict.cases_needed = stats.cases_needed(c.worse, c.sd, policy.alpha)
+    elif c.worse < -verdict.tolerance and verdict.p_better is not None and verdict.p_better < policy.alpha:
+        verdict.status = Status.IMPROVED
+
+
+def apply_holm(verdicts: list[Verdict], policy: Policy) -> None:
+    """Holm-adjust the 'worse' p-values of every compared suite and decide again.
+
+    The family is every suite that was compared with a baseline in the session; the
+    mirror test behind 'improved' is not adjusted (it never fails the gate).
+    """
+    family = [v for v in verdicts if v.comparison is not None and v.status in COMPARED]
+    adjusted = stats.holm([v.comparison.p_value for v in family])  # type: ignore[union-attr]
+    for verdict, p in zip(family, adjusted):
+        verdict.p_adjusted = p
+        decide(verdict, policy)
 
 
 def _categories(pairs: list[tuple[CaseResult, CaseResult]]) -> dict[str, tuple[float, float, int]]:

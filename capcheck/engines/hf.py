@@ -5,12 +5,14 @@ The only engine module that imports torch and transformers.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 from capcheck.checkpoint import Checkpoint
 from capcheck.engines import prompts
 from capcheck.engines.base import EngineConfig, EngineInfo
+from capcheck.errors import CheckpointError, EngineOutOfMemory
 from capcheck.requests import (
     Completion,
     Decoding,
@@ -47,10 +49,12 @@ class HFEngine:
             "trust_remote_code": self.config.trust_remote_code,
             "use_safetensors": None if self.config.allow_pickle else True,
         }
-        self.tokenizer = AutoTokenizer.from_pretrained(
-            checkpoint.model, trust_remote_code=self.config.trust_remote_code
-        )
-        model = AutoModelForCausalLM.from_pretrained(checkpoint.model, **load_kwargs)
+        with hub_errors(checkpoint):
+            self.tokenizer = AutoTokenizer.from_pretrained(
+                checkpoint.model, trust_remote_code=self.config.trust_remote_code
+            )
+            load_kwargs["config"] = model_config(checkpoint.model, self.config.trust_remote_code)
+            model = AutoModelForCausalLM.from_pretrained(checkpoint.model, **load_kwargs)
         if checkpoint.adapter is not None:
             from peft import PeftModel
 
@@ -65,8 +69,8 @@ class HFEngine:
         )
         self._pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self._stop_ids[0]
         self._max_length = int(getattr(model.config, "max_position_embeddings", 2048) or 2048)
-        self.progress: Callable[[str, int], None] | None = None
-        """Called with (kind, n_done) after each batch; the plugin hooks a progress bar here."""
+        self.progress: Callable[[int, int], None] | None = None
+        """Called with (requests done, tokens processed) after each batch; the planner hooks its bar here."""
 
     @property
     def info(self) -> EngineInfo:
@@ -81,10 +85,12 @@ class HFEngine:
             by_decoding.setdefault(request.decoding, []).append(index)
         for decoding, indices in by_decoding.items():
             ids = [prompts.prompt_ids(self.tokenizer, requests[i].prompt) for i in indices]
-            outs = _sorted_batches(ids, self.config.batch_size, lambda b: self._generate_batch(b, decoding))
+            outs = _sorted_batches(
+                ids, self.config.batch_size,
+                lambda b: self._split_on_oom(lambda part: self._generate_batch(part, decoding), b),
+            )
             for i, out in zip(indices, outs):
                 results[i] = out
-            self._report("generate", len(indices))
         return results  # type: ignore[return-value]
 
     def _generate_batch(self, batch: list[list[int]], decoding: Decoding) -> list[Completion]:
@@ -101,6 +107,7 @@ class HFEngine:
             text, hit_stop = prompts.cut_at_stop(text, decoding.stop)
             finish = "stop" if ended or hit_stop or len(tokens) < decoding.max_tokens else "length"
             completions.append(Completion(text=text.strip(), n_tokens=len(tokens), finish_reason=finish))
+        self._report(len(completions), sum(c.n_tokens for c in completions))
         return completions
 
     def _left_padded(self, batch: list[list[int]]) -> tuple[Any, Any]:
@@ -186,8 +193,14 @@ class HFEngine:
         pairs = [prompts.context_continuation_ids(self.tokenizer, r.context, r.continuation) for r in requests]
         items = [(ctx + cont, len(cont)) for ctx, cont in pairs]
         results = self._score(items)
-        self._report("loglikelihood", len(requests))
         return results
+
+    def loglikelihood_base(self, requests: Sequence[LoglikelihoodRequest]) -> list[Loglikelihood]:
+        """Like `loglikelihood`, with the adapter (if any) switched off: the base model's scores."""
+        if not hasattr(self.model, "disable_adapter"):
+            return self.loglikelihood(requests)
+        with self.model.disable_adapter():
+            return self.loglikelihood(requests)
 
     def loglikelihood_rolling(self, requests: Sequence[RollingRequest]) -> list[Loglikelihood]:
         items: list[tuple[list[int], int]] = []
@@ -210,7 +223,6 @@ class HFEngine:
             totals[owner][1] += part.n_tokens
             totals[owner][2] = totals[owner][2] and part.is_greedy
         results = [Loglikelihood(float(lp), int(n), bool(g)) for lp, n, g in totals]
-        self._report("rolling", len(requests))
         return results
 
     def _score(self, items: list[tuple[list[int], int]]) -> list[Loglikelihood]:
@@ -218,17 +230,45 @@ class HFEngine:
         order = sorted(range(len(items)), key=lambda i: -len(items[i][0]))
         results: list[Loglikelihood | None] = [None] * len(items)
         batch: list[int] = []
+
+        def flush(batch: list[int]) -> None:
+            for index, result in zip(batch, self._split_on_oom(lambda part: self._score_batch(items, part), batch)):
+                results[index] = result
+
         for index in order:
             width = len(items[batch[0]][0]) if batch else len(items[index][0])
             if batch and (len(batch) + 1) * width > max(_TOKENS_PER_SCORING_BATCH, width) or len(batch) >= self.config.batch_size:
-                self._score_batch(items, batch, results)
+                flush(batch)
                 batch = []
             batch.append(index)
         if batch:
-            self._score_batch(items, batch, results)
+            flush(batch)
         return results  # type: ignore[return-value]
 
-    def _score_batch(self, items: list[tuple[list[int], int]], batch: list[int], results: list) -> None:
+    def _split_on_oom(self, run: Callable[[list[T]], list[R]], batch: list[T]) -> list[R]:
+        """Run a batch; on out-of-memory, split it in half and retry, down to one request."""
+        try:
+            return run(batch)
+        except Exception as exc:
+            if not is_out_of_memory(self._torch, exc):
+                raise
+            error = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        _free_memory(self._torch)
+        if len(batch) == 1:
+            width = len(batch[0]) if isinstance(batch[0], list) else 0
+            raise EngineOutOfMemory(
+                f"the hf engine ran out of memory ({error}) on a single request"
+                + (f" of {width} tokens" if width else "")
+                + f", after splitting batches of up to --batch-size {self.config.batch_size} down to one. "
+                "Lower --batch-size to skip the retries, and free memory for one request: use --dtype "
+                "bfloat16, close other jobs, or run on a machine with more memory."
+            ) from None
+        half = len(batch) // 2
+        log.warning("out of memory on a batch of %d requests (%s); retrying as %d + %d. "
+                    "A lower --batch-size avoids this.", len(batch), error, half, len(batch) - half)
+        return self._split_on_oom(run, batch[:half]) + self._split_on_oom(run, batch[half:])
+
+    def _score_batch(self, items: list[tuple[list[int], int]], batch: list[int]) -> list[Loglikelihood]:
         torch = self._torch
         seqs = [items[i][0][-self._max_length :] for i in batch]
         width = max(len(s) for s in seqs)
@@ -236,6 +276,7 @@ class HFEngine:
         mask = torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in seqs])
         with torch.inference_mode():
             logits = self.model(input_ids=input_ids, attention_mask=mask).logits
+        out: list[Loglikelihood] = []
         for row, (index, seq) in enumerate(zip(batch, seqs)):
             n = min(items[index][1], len(seq) - 1)
             # Logits at position t predict token t+1.
@@ -243,17 +284,59 @@ class HFEngine:
             target = torch.tensor(seq[len(seq) - n :])
             token_lp = scores.gather(-1, target[:, None]).squeeze(-1)
             greedy = bool((scores.argmax(-1) == target).all())
-            results[index] = Loglikelihood(float(token_lp.sum()), n, greedy)
+            out.append(Loglikelihood(float(token_lp.sum()), n, greedy))
+        self._report(len(batch), sum(len(s) for s in seqs))
+        return out
 
-    def _report(self, kind: str, n: int) -> None:
+    def _report(self, done: int, tokens: int) -> None:
         if self.progress is not None:
-            self.progress(kind, n)
+            self.progress(done, tokens)
 
     def close(self) -> None:
         self.model = None  # type: ignore[assignment]
         import gc
 
         gc.collect()
+
+
+def model_config(model: str, trust_remote_code: bool) -> Any:
+    """The model's transformers config (a seam: tests alter a field here to load a model wrongly)."""
+    from transformers import AutoConfig
+
+    return AutoConfig.from_pretrained(model, trust_remote_code=trust_remote_code)
+
+
+@contextlib.contextmanager
+def hub_errors(checkpoint: Checkpoint) -> Iterator[None]:
+    """Turn a failed hub download into an error that says what to do."""
+    try:
+        yield
+    except OSError as exc:
+        if checkpoint.is_local:
+            raise
+        raise CheckpointError(
+            f"--model {checkpoint.model} is not a local folder, so it was taken as a Hugging Face hub id, "
+            f"but it could not be loaded from the hub or the local hub cache ({str(exc).splitlines()[0][:200]}). "
+            "If you are offline, download it where there is a network (`hf download "
+            f"{checkpoint.model} --local-dir DIR`) and pass --model DIR; otherwise check the id's spelling "
+            "and your access to the repository."
+        ) from None
+
+
+def is_out_of_memory(torch: Any, exc: BaseException) -> bool:
+    """CUDA/MPS out-of-memory errors, and the CPU allocator's failures."""
+    if isinstance(exc, (MemoryError, getattr(torch, "OutOfMemoryError", MemoryError))):
+        return True
+    text = str(exc).lower()
+    return isinstance(exc, RuntimeError) and ("out of memory" in text or "can't allocate memory" in text)
+
+
+def _free_memory(torch: Any) -> None:
+    import gc
+
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
 
 
 def _strip_after_stop(row: list[int], stop_ids: list[int]) -> tuple[list[int], bool]:
