@@ -33,7 +33,14 @@ def suite_test(suite: Suite):  # type: ignore[no-untyped-def]
     return make(suite)
 
 
+def lm_eval_suite(task: str, **options):  # type: ignore[no-untyped-def]
+    """A pytest test gating an lm-eval task or group (see capcheck.lmeval.lm_eval_suite)."""
+    from capcheck.lmeval import lm_eval_suite as make
+
+    return make(task, **options)
+
+
 __all__ = [
     "CheckSpec", "ChoiceCase", "CompletionCase", "ConversationCase", "Decoding", "Message",
-    "PassageCase", "Recall", "Suite", "Turn", "suite_test", "user", "__version__",
+    "PassageCase", "Recall", "Suite", "Turn", "lm_eval_suite", "suite_test", "user", "__version__",
 ]

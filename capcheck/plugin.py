@@ -59,6 +59,10 @@ OPTIONS: list[tuple[str, str, dict[str, Any]]] = [
                 "changed answers from it without loading the model"}),
     ("--capcheck-no-cache", "capcheck_no_cache", {"action": "store_true", "default": None,
         "help": "neither read nor write the result cache"}),
+    ("--lm-eval-tasks", "capcheck_lm_eval_tasks", {"metavar": "A,B",
+        "help": "lm-eval tasks or groups to gate as suites (needs capcheck[lm-eval])"}),
+    ("--lm-eval-include", "capcheck_lm_eval_include", {"metavar": "DIR",
+        "help": "folder of extra lm-eval task YAMLs (lm-eval's include_path)"}),
     ("--vllm-tensor-parallel-size", "capcheck_vllm_tensor_parallel_size", {"type": int, "metavar": "N"}),
     ("--vllm-pipeline-parallel-size", "capcheck_vllm_pipeline_parallel_size", {"type": int, "metavar": "N"}),
     ("--vllm-data-parallel-size", "capcheck_vllm_data_parallel_size", {"type": int, "metavar": "N"}),
@@ -123,6 +127,15 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     engine = s.engine if s.engine == session.engine_name else f"{s.engine} -> {session.engine_name}"
     mode = " record" if s.record else ""
     return f"capcheck: model={model}{' adapter=' + s.adapter if s.adapter else ''} engine={engine} dtype={s.dtype}{mode}{' quick' if s.quick else ''}"
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k/-m deselection, so those select lm-eval tasks too
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    settings = config.stash[SESSION_KEY].settings
+    if settings.lm_eval_tasks:
+        from capcheck.lmeval.items import command_line_items
+
+        items.extend(command_line_items(session, settings.lm_eval_tasks, settings.lm_eval_include))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -9,7 +9,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from capcheck import baseline as baselines
 from capcheck import checkpoint as checkpoints
@@ -68,7 +68,7 @@ class CapcheckSession:
 
     def add_suite(self, suite: Suite, source: str = "") -> None:
         known = self.suites.get(suite.name)
-        if known is not None and known.fingerprint != suite.fingerprint:
+        if known is not None and not _same_suite(known, suite):
             raise CapcheckError(f"two different suites are named '{suite.name}' ({self.suite_files[suite.name]} and {source}); rename one.")
         self.suites[suite.name] = suite
         self.suite_files[suite.name] = source
@@ -109,7 +109,12 @@ class CapcheckSession:
         start = time.perf_counter()
         try:
             progress = InferenceProgress(self.show_progress, self.progress_stream)
-            self.results = run_suites(list(run.values()), engine, report.stats, progress)
+            self.results = run_suites([s for s in run.values() if isinstance(s, Suite)], engine, report.stats, progress)
+            lm_eval_suites = [s for s in run.values() if not isinstance(s, Suite)]
+            if lm_eval_suites:  # same engine (and cache), one lm-eval evaluation for all of them
+                from capcheck.lmeval import run_lm_eval
+
+                self.results.update(run_lm_eval(lm_eval_suites, engine, report.stats))
             report.engine = engine.info
         finally:
             engine.close()
@@ -225,3 +230,10 @@ class CapcheckSession:
     @property
     def error(self) -> Exception | None:
         return self._error
+
+
+def _same_suite(a: Any, b: Any) -> bool:
+    """Built-in suites compare by fingerprint; lm-eval suites (resolved only when run) by definition."""
+    if isinstance(a, Suite) and isinstance(b, Suite):
+        return a.fingerprint == b.fingerprint
+    return bool(a == b)

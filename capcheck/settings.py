@@ -33,6 +33,10 @@ class Settings:
     """Holm-adjust the suites' p-values across the session."""
     calibrate: bool = False
     """Measure the engine noise floor against the baselines instead of judging (capcheck calibrate)."""
+    lm_eval_tasks: str | None = None
+    """--lm-eval-tasks: comma-separated lm-eval tasks or groups gated as suites."""
+    lm_eval_include: str | None = None
+    """--lm-eval-include: folder of extra lm-eval task YAMLs (include_path)."""
     engine_extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
