@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -70,8 +71,9 @@ def to_json(
     engine: EngineInfo,
     *,
     quick: bool = False,
+    probe: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    return {
+    data = {
         "schema_version": SCHEMA_VERSION,
         "capcheck_version": __version__,
         "recorded_at": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -94,6 +96,9 @@ def to_json(
         "categories": {k: round(v, 6) for k, v in result.by_category().items()},
         "cases": [c.to_dict() for c in result.cases],
     }
+    if probe is not None:
+        data["probe"] = probe  # the base model's logits fingerprint (capcheck.probe)
+    return data
 
 
 def dumps(data: dict[str, Any]) -> str:
@@ -117,6 +122,10 @@ def read(path: Path, suite: Suite, record_hint: str) -> Baseline:
         )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BaselineError(f"baseline {path} cannot be read ({exc.strerror or exc}). Check its permissions.") from exc
+    except RecursionError as exc:
+        raise BaselineError(f"baseline {path} nests too deeply to be a capcheck baseline. Re-record it with:\n    {record_hint}") from exc
     except UnicodeDecodeError as exc:
         raise BaselineError(f"baseline {path} is not UTF-8 text ({exc}). Re-record it with:\n    {record_hint}") from exc
     except json.JSONDecodeError as exc:
@@ -140,6 +149,30 @@ def read(path: Path, suite: Suite, record_hint: str) -> Baseline:
             f"baseline {path} belongs to suite '{data['suite']['name']}', not '{suite.name}'. "
             f"Move it back or re-record with:\n    {record_hint}"
         )
+    _check_cases(path, data, suite, record_hint)
     cases = tuple(CaseResult.from_dict(c) for c in data["cases"])
     result = SuiteResult(suite.name, data["suite"]["fingerprint"], data["suite"]["metric"], data["suite"]["direction"], cases)
     return Baseline(result=result, data=data, path=path)
+
+
+def _check_cases(path: Path, data: dict[str, Any], suite: Suite, record_hint: str) -> None:
+    """Case ids must be unique; a full baseline of this suite version must hold every case."""
+    ids = [c["id"] for c in data["cases"]]
+    repeated = sorted(i for i, n in Counter(ids).items() if n > 1)
+    if repeated:
+        raise BaselineError(
+            f"baseline {path} lists case(s) {', '.join(map(repr, repeated[:5]))} more than once; the file was "
+            f"edited or merged by hand. Restore it from version control or re-record it with:\n    {record_hint}"
+        )
+    cases = getattr(suite, "cases", None)  # suites from other harnesses may not list their cases
+    if cases is None or data["suite"]["fingerprint"] != suite.fingerprint or data["suite"].get("quick"):
+        return  # a stale baseline is reported as stale; a quick one holds a subset by design
+    known = set(ids)
+    missing = [c.id for c in cases if c.id not in known]
+    if missing:
+        shown = ", ".join(map(repr, missing[:5])) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        raise BaselineError(
+            f"baseline {path} is missing {len(missing)} of the suite's {len(cases)} cases ({shown}), "
+            "although it was recorded for this version of the suite: it was cut or edited by hand. Restore it "
+            f"from version control or re-record it with:\n    {record_hint}"
+        )

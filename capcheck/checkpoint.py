@@ -72,6 +72,7 @@ def resolve(
     adapter: str | None = None,
     *,
     allow_pickle: bool = False,
+    trust_remote_code: bool = False,
 ) -> Checkpoint:
     """Turn the user's --model / --adapter into a Checkpoint, checking the files are usable.
 
@@ -89,10 +90,10 @@ def resolve(
                     f"--model {model} is a LoRA adapter and --adapter {adapter} was also given. "
                     "Pass the base model as --model and the adapter as --adapter, or the adapter alone as --model."
                 )
-            return _with_adapter(None, path, allow_pickle)
-        checkpoint = _resolve_model(model, allow_pickle)
+            return _with_adapter(None, path, allow_pickle, trust_remote_code)
+        checkpoint = _resolve_model(model, allow_pickle, trust_remote_code)
     if adapter is not None:
-        return _with_adapter(checkpoint, Path(adapter).expanduser(), allow_pickle)
+        return _with_adapter(checkpoint, Path(adapter).expanduser(), allow_pickle, trust_remote_code)
     return checkpoint
 
 
@@ -100,14 +101,15 @@ def embedded_dir() -> Path:
     return embedded.embedded_model_dir()
 
 
-def _resolve_model(model: str, allow_pickle: bool) -> Checkpoint:
+def _resolve_model(model: str, allow_pickle: bool, trust_remote_code: bool = False) -> Checkpoint:
     path = Path(model).expanduser()
     if path.exists():
-        check_model_dir(path, allow_pickle=allow_pickle)
+        check_model_dir(path, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
         resolved = path.resolve()
         alias = embedded.ALIAS if resolved == embedded_dir_if_present() else None
         return Checkpoint(model=str(resolved), alias=alias)
     if _HUB_ID.match(model) and not model.startswith((".", "/", "~")):
+        _check_hub_reachable(model)
         return Checkpoint(model=model)
     raise CheckpointError(
         f"--model {model}: no such directory. Pass a local Hugging Face model directory "
@@ -121,7 +123,7 @@ def embedded_dir_if_present() -> Path | None:
     return target.resolve() if target.is_dir() else None
 
 
-def check_model_dir(path: Path, *, allow_pickle: bool) -> None:
+def check_model_dir(path: Path, *, allow_pickle: bool, trust_remote_code: bool = False) -> None:
     """Raise CheckpointError unless `path` looks like a loadable model directory."""
     if not path.is_dir():
         raise CheckpointError(
@@ -148,9 +150,14 @@ def check_model_dir(path: Path, *, allow_pickle: bool) -> None:
                 f"--model {path} has config.json but no weight files (*.safetensors). "
                 "Copy the weights into the folder or pass the folder that has them."
             )
+    for weights in safetensors:
+        check_safetensors(weights, "--model")
+    if not trust_remote_code:
+        check_no_remote_code(path)
 
 
-def _with_adapter(base: Checkpoint | None, adapter_dir: Path, allow_pickle: bool) -> Checkpoint:
+def _with_adapter(base: Checkpoint | None, adapter_dir: Path, allow_pickle: bool,
+                  trust_remote_code: bool = False) -> Checkpoint:
     config_path = adapter_dir / "adapter_config.json"
     if not config_path.is_file():
         raise CheckpointError(
@@ -166,6 +173,8 @@ def _with_adapter(base: Checkpoint | None, adapter_dir: Path, allow_pickle: bool
             f"--adapter {adapter_dir} has no adapter_model.safetensors. "
             "Save the adapter with `peft_model.save_pretrained(dir)` (safetensors is the default)."
         )
+    for weights in adapter_dir.glob("adapter_model*.safetensors"):
+        check_safetensors(weights, "--adapter")
     if base is None:
         named = config.get("base_model_name_or_path")
         if not named:
@@ -173,7 +182,7 @@ def _with_adapter(base: Checkpoint | None, adapter_dir: Path, allow_pickle: bool
                 f"{config_path} does not name its base model (base_model_name_or_path). "
                 "Pass the base model with --model and the adapter with --adapter."
             )
-        base = resolve(_embedded_alias_for(named), allow_pickle=allow_pickle)
+        base = resolve(_embedded_alias_for(named), allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
     return Checkpoint(model=base.model, adapter=adapter_dir.resolve(), alias=base.alias)
 
 
@@ -185,6 +194,79 @@ def _embedded_alias_for(named: str) -> str:
     if present is not None and Path(named).expanduser().exists() and Path(named).resolve() == present:
         return embedded.ALIAS
     return named
+
+
+def check_safetensors(path: Path, option: str) -> None:
+    """Raise CheckpointError unless the file has a readable safetensors header and all its data.
+
+    Reads only the header (8-byte length + JSON), so it is cheap for any model size.
+    """
+    size = path.stat().st_size
+    problem = ""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+            length = int.from_bytes(head, "little") if len(head) == 8 else -1
+            if length < 2 or length > min(size - 8, 100_000_000):
+                problem = "its header is missing or damaged"
+            else:
+                header = json.loads(handle.read(length))
+                ends = [v["data_offsets"][1] for k, v in header.items() if k != "__metadata__"]
+                needed = 8 + length + max(ends, default=0)
+                if needed > size:
+                    problem = f"it is truncated: {size} bytes, but its header describes {needed}"
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        problem = f"its header cannot be read ({type(exc).__name__})"
+    if problem:
+        raise CheckpointError(
+            f"{option} {path.parent}: the weight file {path.name} is not a usable safetensors file: {problem}. "
+            "It was probably cut off while copying or downloading; copy or download it again "
+            "(compare its size with the source), or re-save the model with `save_pretrained`."
+        )
+
+
+def check_no_remote_code(path: Path) -> None:
+    """Refuse a model whose config asks transformers to import Python code shipped with it."""
+    for name in ("config.json", "tokenizer_config.json"):
+        try:
+            config = json.loads((path / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(config, dict) and config.get("auto_map"):
+            modules = sorted({str(v).split(".")[0] for v in _flatten(config["auto_map"])})
+            raise CheckpointError(
+                f"--model {path} ships its own Python code ({name} has auto_map -> "
+                f"{', '.join(m + '.py' for m in modules) or 'custom modules'}), which transformers would import and run. "
+                "Code in a model folder can do anything your user can, so capcheck refuses it by default. "
+                "Read that code, then pass --trust-remote-code if you trust it, or use a model that "
+                "transformers supports natively."
+            )
+
+
+def _flatten(value: object) -> list[object]:
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in _flatten(v)]
+    if isinstance(value, (list, tuple)):
+        return [x for v in value for x in _flatten(v)]
+    return [value] if value else []
+
+
+def _check_hub_reachable(model: str) -> None:
+    """With the hub switched off (HF_HUB_OFFLINE), a hub id must already be in the local cache."""
+    try:
+        from huggingface_hub import constants, try_to_load_from_cache
+    except ImportError:
+        return
+    if not constants.HF_HUB_OFFLINE:
+        return  # online: the engine downloads it, and says clearly if that fails
+    if isinstance(try_to_load_from_cache(model, "config.json"), str):
+        return
+    raise CheckpointError(
+        f"--model {model} is not a local folder, so it was taken as a Hugging Face hub id, but the hub is "
+        "switched off (HF_HUB_OFFLINE is set) and the model is not in the local hub cache. Download it where "
+        f"there is a network (`hf download {model} --local-dir DIR`) and pass --model DIR, or unset "
+        "HF_HUB_OFFLINE to let capcheck download it."
+    )
 
 
 # --- fingerprints -----------------------------------------------------------------

@@ -25,3 +25,7 @@ class SuiteDataError(CapcheckError):
 
 class EngineUnavailable(CapcheckError):
     """An engine's package is not installed or cannot run here."""
+
+
+class EngineOutOfMemory(CapcheckError):
+    """The engine ran out of memory even on a single request."""

@@ -48,7 +48,7 @@ def test_adapter_directory_finds_its_base(tmp_path: Path, tiny_model_dir: Path) 
     adapter = tmp_path / "adapter"
     adapter.mkdir()
     (adapter / "adapter_config.json").write_text(json.dumps({"base_model_name_or_path": str(tiny_model_dir), "r": 4}))
-    (adapter / "adapter_model.safetensors").write_bytes(b"x")
+    (adapter / "adapter_model.safetensors").write_bytes(b"\x02\x00\x00\x00\x00\x00\x00\x00{}")  # empty but valid
     checkpoint = resolve(str(adapter))
     assert checkpoint.model == str(tiny_model_dir.resolve()) and checkpoint.adapter == adapter.resolve()
 
