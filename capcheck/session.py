@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from capcheck import baseline as baselines
 from capcheck import checkpoint as checkpoints
-from capcheck import noise
+from capcheck import guard, noise, probe
 from capcheck.checkpoint import Checkpoint
 from capcheck.cache import CacheStats, context_for
 from capcheck.engines import EngineConfig, load_engine, pick_engine
@@ -59,6 +59,8 @@ class CapcheckSession:
         self.noise_floors: dict[str, noise.NoiseFloor] = {}
         """Stored noise floors (judging) or the ones just measured (calibrating)."""
         self.report = SessionReport()
+        self.probe: dict | None = None
+        """The base model's logits probe, when recording (capcheck.probe)."""
         self.policy = Policy(alpha=settings.alpha, inconclusive_fails=settings.inconclusive == "fail",
                              tolerance=settings.tolerance, holm=settings.holm)
         self.engine_name = pick_engine(settings.engine)
@@ -90,12 +92,14 @@ class CapcheckSession:
     def _run(self) -> None:
         settings = self.settings
         report = self.report
-        checkpoint = checkpoints.resolve(settings.model, settings.adapter, allow_pickle=settings.allow_pickle)
+        checkpoint = checkpoints.resolve(settings.model, settings.adapter, allow_pickle=settings.allow_pickle,
+                                         trust_remote_code=settings.trust_remote_code)
         report.checkpoint = checkpoint
         report.baseline_dir = self.baseline_dir(checkpoint)
         run = {name: (s.quick() if settings.quick else s) for name, s in self.suites.items()}
         expected = {} if settings.record else {name: self._load_baseline(s) for name, s in self.suites.items()}
         self.baselines = {k: v for k, v in expected.items() if isinstance(v, baselines.Baseline)}
+        guard.check_adapter_base(checkpoint, self.baselines.values())
         if not settings.record and not settings.calibrate:
             self.noise_floors = noise.read(report.baseline_dir)
         start = time.perf_counter()
@@ -116,6 +120,8 @@ class CapcheckSession:
 
                 self.results.update(run_lm_eval(lm_eval_suites, engine, report.stats))
             report.engine = engine.info
+            if settings.record:  # the base model's logits fingerprint, stored in every baseline
+                self.probe = probe.run(engine, base_only=checkpoint.adapter is not None)
         finally:
             engine.close()
         report.run_seconds = time.perf_counter() - start
@@ -133,12 +139,27 @@ class CapcheckSession:
     def _open_engine(self, checkpoint: Checkpoint, config: EngineConfig) -> Engine:
         """The engine, behind the result cache unless --capcheck-no-cache."""
         def load() -> Engine:
-            return load_engine(self.engine_name, checkpoint, config)
+            engine = load_engine(self.engine_name, checkpoint, config)
+            self._verify_model(engine, checkpoint)
+            return engine
 
         if self.settings.no_cache:
             return load()
         directory = (self.rootdir / self.settings.cache_dir).resolve()
         return open_engine(load, context_for(checkpoint, self.engine_name, config), directory, config.batch_size)
+
+    def _verify_model(self, engine: Engine, checkpoint: Checkpoint) -> None:
+        """Right after the model loads, before any inference: its logits probe must match the baselines'.
+
+        Runs on the real engine, never through the result cache; a fully cached run loads no model.
+        """
+        if self.settings.record:
+            return
+        try:
+            guard.verify_base_model(engine, checkpoint, self.baselines.values())
+        except BaseException:
+            engine.close()
+            raise
 
     def baseline_dir(self, checkpoint: Checkpoint) -> Path:
         root = (self.rootdir / self.settings.baselines).resolve()
@@ -168,7 +189,8 @@ class CapcheckSession:
         if self.settings.record:
             assert self.report.baseline_dir is not None
             path = self.report.baseline_dir / f"{suite.slug}.json"
-            baselines.write(path, baselines.to_json(result, suite, checkpoint, engine, quick=self.settings.quick))
+            baselines.write(path, baselines.to_json(result, suite, checkpoint, engine, quick=self.settings.quick,
+                                                    probe=self.probe))
             verdict = Verdict(suite.name, suite.metric, suite.direction, Status.RECORDED, tolerance, n=len(result.cases))
             verdict.candidate_score = result.score
             verdict.message = f"recorded {path}"
