@@ -2,6 +2,7 @@
 
     capcheck gate   [--suites DIR] [pytest-style capcheck options]   exit 0 pass, 1 regressed, 2 could not run
     capcheck record [--suites DIR] [options]                          record baselines from --model
+    capcheck calibrate [--suites DIR] [--batch-size N | --dtype D]    measure the engine noise floor of the base model
     capcheck damage --out DIR --std 0.02 [--model M]                  a noisy copy of a model (for tests, studies)
 """
 from __future__ import annotations
@@ -26,29 +27,41 @@ class _SessionGrabber:
         self.session = session.config.stash.get(SESSION_KEY, None)
 
 
+MODE_FLAGS = ("--capcheck-record", "--capcheck-calibrate")
+CALIBRATE_BATCH_SIZE = 5
+"""An odd batch size pads differently from the default 32: the noise a batch change brings."""
+DESCRIPTIONS = {
+    "gate": "Run the capability suites on a checkpoint and compare with the stored baselines.",
+    "record": "Record baselines of the capability suites from --model.",
+    "calibrate": ("Re-run the base model under another batch size, dtype or engine and record, per suite, how "
+                  "many cases change with no change to the model (baselines/<model>/noise-floor.json). "
+                  f"Without --batch-size, --dtype or --engine it uses --batch-size {CALIBRATE_BATCH_SIZE}."),
+}
+
+
 def _gate_parser(name: str) -> argparse.ArgumentParser:
     from capcheck.plugin import OPTIONS
 
-    parser = argparse.ArgumentParser(prog=f"capcheck {name}", description=(
-        "Run the capability suites on a checkpoint and compare with the stored baselines."
-        if name == "gate" else "Record baselines of the capability suites from --model."))
+    parser = argparse.ArgumentParser(prog=f"capcheck {name}", description=DESCRIPTIONS[name])
     parser.add_argument("--suites", default=None, metavar="PATH",
                         help="suite files or folder (default: ./suites)")
     parser.add_argument("-k", dest="keyword", default=None, help="only suites whose test name matches (pytest -k)")
     for flag, dest, kwargs in OPTIONS:
-        if flag == "--capcheck-record":
+        if flag in MODE_FLAGS:
             continue
         kwargs = {k: v for k, v in kwargs.items() if k != "default"}
         kwargs.setdefault("help", f"passed to vLLM as {dest.removeprefix('capcheck_vllm_')}")
         if kwargs.get("action") == "store_true":
             parser.add_argument(flag, dest=dest, action="store_true", help=kwargs["help"])
+        elif flag == "--capcheck-report":
+            parser.add_argument("--report", flag, dest=dest, **kwargs)
         else:
             parser.add_argument(flag, dest=dest, **kwargs)
     parser.add_argument("-v", "--verbose", action="store_true", help="show pytest's per-test lines")
     return parser
 
 
-def _pytest_args(ns: argparse.Namespace, record: bool) -> list[str]:
+def _pytest_args(ns: argparse.Namespace, mode: str) -> list[str]:
     from capcheck.plugin import OPTIONS
 
     suites = ns.suites or "suites"
@@ -58,14 +71,18 @@ def _pytest_args(ns: argparse.Namespace, record: bool) -> list[str]:
     if ns.keyword:
         args += ["-k", ns.keyword]
     for flag, dest, kwargs in OPTIONS:
-        if flag == "--capcheck-record":
+        if flag in MODE_FLAGS:
             continue
         value = getattr(ns, dest, None)
         if value is None or value is False:
             continue
         args += [flag] if value is True else [flag, str(value)]
-    if record:
+    if mode == "record":
         args.append("--capcheck-record")
+    if mode == "calibrate":
+        args.append("--capcheck-calibrate")
+        if ns.capcheck_batch_size is None and ns.capcheck_dtype is None and ns.capcheck_engine is None:
+            args += ["--batch-size", str(CALIBRATE_BATCH_SIZE)]
     return args
 
 
@@ -74,14 +91,14 @@ def _error(message: str) -> int:
     return EXIT_ERROR
 
 
-def run_gate(argv: Sequence[str], record: bool = False) -> int:
+def run_gate(argv: Sequence[str], mode: str = "gate") -> int:
     import pytest
 
     from capcheck.verdict import Status
 
-    ns = _gate_parser("record" if record else "gate").parse_args(argv)
+    ns = _gate_parser(mode).parse_args(argv)
     grabber = _SessionGrabber()
-    code = pytest.main(_pytest_args(ns, record), plugins=[grabber])
+    code = pytest.main(_pytest_args(ns, mode), plugins=[grabber])
     session = grabber.session
     if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.INTERRUPTED):
         return EXIT_ERROR
@@ -114,7 +131,8 @@ def run_damage(argv: Sequence[str]) -> int:
     return EXIT_PASS
 
 
-COMMANDS = {"gate": lambda a: run_gate(a), "record": lambda a: run_gate(a, record=True), "damage": run_damage}
+COMMANDS = {"gate": lambda a: run_gate(a), "record": lambda a: run_gate(a, "record"),
+            "calibrate": lambda a: run_gate(a, "calibrate"), "damage": run_damage}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

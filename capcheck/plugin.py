@@ -178,7 +178,32 @@ def check_suite(capcheck_session: "CapcheckSession", name: str) -> None:
     except CapcheckError as exc:
         pytest.fail(f"capcheck could not run: {exc}", pytrace=False)
     if verdict.failed(capcheck_session.policy):
-        pytest.fail(explain(verdict), pytrace=False)
+        pytest.fail(explain(verdict, report_hint(capcheck_session)), pytrace=False)
+
+
+def report_hint(session: "CapcheckSession") -> str:
+    """The last line of a failure: where every worsened case can be read."""
+    if session.settings.report:
+        return f"every worsened case, by category: {session.settings.report}"
+    return "every worsened case, by category: rerun with --capcheck-report report.html"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write --capcheck-report once every verdict is known (before the terminal summary)."""
+    capcheck = session.config.stash.get(SESSION_KEY, None)
+    if capcheck is None or not capcheck.settings.report or not capcheck.suites:
+        return
+    if not capcheck.verdicts and capcheck.error is None:
+        return
+    from capcheck.report.files import write_report
+
+    path = Path(capcheck.settings.report)
+    path = path if path.is_absolute() else Path(session.config.invocation_params.dir) / path
+    try:
+        write_report(capcheck, path)
+        capcheck.report_written = str(path)
+    except OSError as exc:
+        capcheck.report_written = f"NOT written ({exc}); check that the folder exists and is writable"
 
 
 def suite_test(suite: Suite) -> Callable[..., None]:
@@ -205,6 +230,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     verdicts = [session.verdicts[name] for name in session.suites if name in session.verdicts]
     terminalreporter.section("capcheck summary")
     terminalreporter.write(render_summary(verdicts, summary_header(session), session.policy, terminalreporter._tw._file))
+    if getattr(session, "report_written", None):
+        terminalreporter.write_line(f"capcheck report: {session.report_written}")
 
 
 def summary_header(session: "CapcheckSession") -> str:

@@ -143,7 +143,8 @@ class CapcheckSession:
             self._verify_model(engine, checkpoint)
             return engine
 
-        if self.settings.no_cache:
+        # Calibrating measures the engine itself: cached answers would hide its noise.
+        if self.settings.no_cache or self.settings.calibrate:
             return load()
         directory = (self.rootdir / self.settings.cache_dir).resolve()
         return open_engine(load, context_for(checkpoint, self.engine_name, config), directory, config.batch_size)
@@ -242,6 +243,8 @@ class CapcheckSession:
             if verdict.status == Status.RECORDED:
                 verdict.message += f"; written to {path}"
 
+    report_written: str | None = None
+    """Where --capcheck-report went (or why it could not be written), for the summary."""
     progress_stream: TextIO | None = None
     """Where progress bars go (the plugin gives pytest's terminal, past output capture)."""
 

@@ -48,6 +48,10 @@ class Settings:
             raise CapcheckError(f"--capcheck-alpha {self.alpha}: must be between 0 and 1.")
         if self.tolerance is not None and self.tolerance < 0:
             raise CapcheckError(f"--tolerance {self.tolerance}: must be >= 0.")
+        if self.report is not None:
+            from capcheck.report.files import check_path
+
+            check_path(self.report)
         if self.dtype not in ("float32", "bfloat16", "float16"):
             raise CapcheckError(f"--dtype {self.dtype!r}: choose float32, bfloat16 or float16.")
 

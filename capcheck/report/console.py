@@ -27,19 +27,23 @@ def rows(verdicts: Sequence[Verdict]) -> list[list[str]]:
             sign = -1 if v.higher_is_better else 1
             low, high = sorted((sign * c.ci_low + 0.0, sign * c.ci_high + 0.0))
             delta = f"{v.delta:+.4f} [{low:+.3f}, {high:+.3f}]"
-            p = f"{c.p_value:.3g}"
+            p = f"{c.p_value:.3g}" if v.p_adjusted is None else f"{v.p_adjusted:.3g}"
         else:
             delta, p = "", ""
         table.append([v.suite, str(v.n or ""), fmt(v.base_score), fmt(v.candidate_score), delta, p,
-                      f"{v.tolerance:.3f}", v.status.value])
+                      f"{v.tolerance:.3f}", v.status.value + (" (noise)" if v.within_noise else "")])
     return table
 
 
 HEADER = ["suite", "n", "base", "candidate", "delta [95% CI]", "p", "tol", "verdict"]
 
 
-def plain_table(verdicts: Sequence[Verdict]) -> str:
-    table = [HEADER] + rows(verdicts)
+def column_names(policy: Policy) -> list[str]:
+    return [("p (Holm)" if name == "p" and policy.holm else name) for name in HEADER]
+
+
+def plain_table(verdicts: Sequence[Verdict], policy: Policy | None = None) -> str:
+    table = [column_names(policy or Policy())] + rows(verdicts)
     widths = [max(len(r[i]) for r in table) for i in range(len(HEADER))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in table)
 
@@ -48,15 +52,18 @@ def render_summary(verdicts: Sequence[Verdict], header: str, policy: Policy, str
     """The summary as text (rich-rendered with colour on a terminal)."""
     failed = sum(v.failed(policy) for v in verdicts)
     footer = (f"{len(verdicts)} suite(s): {failed} failed. A suite fails when it is worse than its tolerance "
-              f"(significance alpha={policy.alpha}; inconclusive {'fails' if policy.inconclusive_fails else 'passes'}).")
+              f"(significance alpha={policy.alpha}{', Holm-adjusted across suites' if policy.holm else ''}; "
+              f"inconclusive {'fails' if policy.inconclusive_fails else 'passes'}).")
+    if any(v.within_noise for v in verdicts):
+        footer += "\n(noise): worse than tolerance, but no more than the engine noise floor (capcheck calibrate)."
     if not use_colour(stream):
-        return f"{header}\n{plain_table(verdicts)}\n{footer}\n"
+        return f"{header}\n{plain_table(verdicts, policy)}\n{footer}\n"
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title=header, title_justify="left")
-    for name in HEADER:
-        table.add_column(name, justify="right" if name in ("n", "base", "candidate", "p", "tol") else "left")
+    for name in column_names(policy):
+        table.add_column(name, justify="left" if name in ("suite", "delta [95% CI]", "verdict") else "right")
     for v, row in zip(verdicts, rows(verdicts)):
         row[-1] = f"[{_COLOURS[v.status]}]{row[-1]}[/]"
         table.add_row(*row)

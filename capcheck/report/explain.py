@@ -5,7 +5,9 @@ import difflib
 
 from capcheck.verdict import CaseChange, Status, Verdict
 
-MAX_CASES_SHOWN = 5
+MAX_CASES_SHOWN = 8
+MAX_CATEGORIES_SHOWN = 4
+MAX_CASES_PER_CATEGORY = 3
 MAX_FIELD_CHARS = 240
 MAX_MESSAGE_CHARS = 6000
 
@@ -19,18 +21,39 @@ def clip(text: str, limit: int = MAX_FIELD_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def diff_segments(old: str, new: str) -> list[tuple[str, str, str]]:
+    """(op, old words, new words) runs of a word-level diff; op is equal/delete/insert/replace."""
+    a, b = old.split(), new.split()
+    return [(op, " ".join(a[i1:i2]), " ".join(b[j1:j2]))
+            for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()]
+
+
 def word_diff(old: str, new: str) -> str:
     """Words removed as [-word-] and added as {+word+}, aligned on the common words."""
-    a, b = old.split(), new.split()
     out: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+    for op, removed, added in diff_segments(old, new):
         if op == "equal":
-            out.extend(a[i1:i2])
+            out.append(removed)
         if op in ("delete", "replace"):
-            out.append("[-" + " ".join(a[i1:i2]) + "-]")
+            out.append("[-" + removed + "-]")
         if op in ("insert", "replace"):
-            out.append("{+" + " ".join(b[j1:j2]) + "+}")
+            out.append("{+" + added + "+}")
     return " ".join(out)
+
+
+def aligned(old: str, new: str) -> tuple[str, str]:
+    """Both texts word by word, each differing run padded to the same width, so they line up."""
+    top: list[str] = []
+    bottom: list[str] = []
+    for op, removed, added in diff_segments(old, new):
+        if op == "equal":
+            top.append(removed)
+            bottom.append(added)
+            continue
+        width = max(len(removed), len(added))
+        top.append(removed.ljust(width) if removed else "·" * len(added))
+        bottom.append(added.ljust(width) if added else "·" * len(removed))
+    return " ".join(top).rstrip(), " ".join(bottom).rstrip()
 
 
 def headline(verdict: Verdict) -> str:
@@ -45,6 +68,8 @@ def headline(verdict: Verdict) -> str:
         sign = -1 if verdict.higher_is_better else 1
         low, high = sorted((sign * c.ci_low, sign * c.ci_high))
         parts.append(f"95% CI [{low:+.4f}, {high:+.4f}], p={c.p_value:.3g} ({c.test}, n={c.n})")
+        if verdict.p_adjusted is not None:
+            parts.append(f"Holm-adjusted p={verdict.p_adjusted:.3g}")
     return "; ".join(parts)
 
 
@@ -64,31 +89,66 @@ def explain(verdict: Verdict, report_hint: str = "") -> str:
         worst_first = sorted(changed, key=lambda kv: (kv[1][1] - kv[1][0]) * (1 if verdict.higher_is_better else -1))
         for name, (base, cand, n) in worst_first[:12]:
             lines.append(f"  {name:32s} {fmt(base)} -> {fmt(cand)}  ({cand - base:+.4f}, n={n})")
-    shown = verdict.worsened[:MAX_CASES_SHOWN]
-    if shown:
-        lines.append(f"worst {len(shown)} of {len(verdict.worsened)} worsened cases:")
-        for change in shown:
-            lines.extend(_case_lines(change))
+    lines.extend(flipped_by_category(verdict))
     text = "\n".join(lines)
     if len(text) > MAX_MESSAGE_CHARS:
-        text = text[:MAX_MESSAGE_CHARS] + "\n… (cut; the full list is in the --capcheck-report file)"
-    if report_hint:
+        text = text[:MAX_MESSAGE_CHARS] + "\n… (cut)"
+    if report_hint and verdict.worsened:
         text += "\n" + report_hint
     return text
 
 
+def by_category(verdict: Verdict) -> list[tuple[str, list[CaseChange]]]:
+    """Worsened cases grouped by category, the category with the largest total worsening first."""
+    sign = 1 if verdict.higher_is_better else -1
+    groups: dict[str, list[CaseChange]] = {}
+    for change in verdict.worsened:  # already worst first within each group
+        groups.setdefault(change.candidate.category or "-", []).append(change)
+    return sorted(groups.items(), key=lambda kv: (sum(sign * ch.change for ch in kv[1]), kv[0]))
+
+
+def flipped_by_category(verdict: Verdict) -> list[str]:
+    """The worst cases of the worst categories, each with prompt, expected, outputs and a word diff."""
+    groups = by_category(verdict)
+    budget = MAX_CASES_SHOWN
+    # Few categories get more cases each; many categories share the budget.
+    per_category = max(MAX_CASES_PER_CATEGORY, MAX_CASES_SHOWN // max(1, min(len(groups), MAX_CATEGORIES_SHOWN)))
+    body: list[str] = []
+    for name, changes in groups[:MAX_CATEGORIES_SHOWN]:
+        shown = changes[: min(per_category, budget)]
+        if not shown:
+            break
+        budget -= len(shown)
+        label = "(no category)" if name == "-" else name
+        body.append(f"  {label}: {len(changes)} worse" + (f", worst {len(shown)}:" if len(shown) < len(changes) else ":"))
+        for change in shown:
+            body.extend(_case_lines(change))
+    if not body:
+        return []
+    shown_total = MAX_CASES_SHOWN - budget
+    head = f"worst {shown_total} of {len(verdict.worsened)} worsened cases: by category, worst first"
+    if len(groups) > MAX_CATEGORIES_SHOWN:
+        head += f" ({MAX_CATEGORIES_SHOWN} of {len(groups)} categories)"
+    return [head] + body
+
+
 def _case_lines(change: CaseChange) -> list[str]:
     base, cand = change.base, change.candidate
-    head = f"  - {cand.id}" + (f" [{cand.category}]" if cand.category else "")
+    head = f"    - {cand.id}"
     head += f" score {fmt(base.score)} -> {fmt(cand.score)}"
     lines = [head]
+    pad = "        "
     if cand.prompt:
-        lines.append(f"      prompt:    {clip(cand.prompt)}")
+        lines.append(f"{pad}prompt:    {clip(cand.prompt)}")
     if cand.expected:
-        lines.append(f"      expected:  {clip(cand.expected)}")
+        lines.append(f"{pad}expected:  {clip(cand.expected)}")
     if base.output or cand.output:
-        lines.append(f"      base:      {clip(base.output)}")
-        lines.append(f"      candidate: {clip(cand.output)}")
+        old, new = clip(base.output), clip(cand.output)
+        flat_old, flat_new = " ".join(base.output.split()), " ".join(cand.output.split())
+        if flat_old and flat_new and flat_old != flat_new and max(len(flat_old), len(flat_new)) <= MAX_FIELD_CHARS:
+            old, new = aligned(flat_old, flat_new)  # short enough to line up word by word
+        lines.append(f"{pad}base:      {old}")
+        lines.append(f"{pad}candidate: {new}")
         if base.output and cand.output and base.output != cand.output:
-            lines.append(f"      diff:      {clip(word_diff(base.output, cand.output))}")
+            lines.append(f"{pad}diff:      {clip(word_diff(base.output, cand.output))}")
     return lines

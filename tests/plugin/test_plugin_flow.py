@@ -75,10 +75,11 @@ def test_record_then_pass_then_fail_with_readable_diff(pytester: pytest.Pytester
     damaged.stdout.fnmatch_lines([
         "*suite grammar: REGRESSED; accuracy (higher is better) 1.0000 -> 0.7500*",
         "*by category*",
-        "*worst 5 of 15 worsened cases:*",
+        "*worst 8 of 15 worsened cases: by category, worst first*",
+        "*npi: 15 worse, worst 8:*",
         "*expected:  good 0*",
         "*base:      good 0*",
-        "*candidate: bad 0*",
+        "*candidate: bad  0*",
         "*suite arith: REGRESSED*",
         "*candidate: It is 0.*",
         "*diff:      It is ?-1.-? {+0.+}*",

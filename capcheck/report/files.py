@@ -1,0 +1,34 @@
+"""--capcheck-report PATH: the report format follows the file's suffix."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from capcheck.atomic import write_text_atomic
+from capcheck.errors import CapcheckError
+
+SUFFIXES = (".json", ".md", ".html")
+
+
+def check_path(path: str) -> None:
+    """Refuse an unknown suffix before any inference runs."""
+    if Path(path).suffix.lower() not in SUFFIXES:
+        raise CapcheckError(
+            f"--capcheck-report {path}: the suffix picks the format; use .json (machine-readable), "
+            ".md (a pull-request comment) or .html (a self-contained page)."
+        )
+
+
+def render(data: dict[str, Any], suffix: str) -> str:
+    from capcheck.report import html, json_report, markdown
+
+    renderers = {".json": json_report.render, ".md": markdown.render, ".html": html.render}
+    return renderers[suffix.lower()](data)
+
+
+def write_report(session: Any, path: Path) -> None:
+    """Write the session's verdicts to `path` (atomically: an old report is never left half-written)."""
+    from capcheck.report.json_report import from_session
+
+    check_path(str(path))
+    write_text_atomic(path, render(from_session(session), path.suffix))

@@ -1,0 +1,150 @@
+"""Reports, Holm, the noise floor and the registry gate end to end: pytester + the scripted engine."""
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from capcheck import cli
+from capcheck.engines.scripted import ScriptedEngine
+from capcheck.noise import FILE_NAME
+from capcheck.report.json_report import validate
+
+SUITE_FILE = '''
+from capcheck import ChoiceCase, CompletionCase, CheckSpec, Suite, suite_test, user
+
+grammar = Suite("grammar", tuple(
+    ChoiceCase(id=f"pair/{i:03d}", options=(f"good {i}", f"bad {i}"), answer=0, category=("agreement", "npi", "ellipsis")[i % 3])
+    for i in range(60)))
+arith = Suite("arith", tuple(
+    CompletionCase(id=f"add/{i:03d}", prompt=user(f"{i} plus one?"), checks=(CheckSpec.make("number", value=i + 1),),
+                   expected=str(i + 1), category="add")
+    for i in range(30)))
+test_grammar = suite_test(grammar)
+test_arith = suite_test(arith)
+'''
+
+
+class Engines:
+    """What --engine scripted loads: grammar pairs in `flipped` and sums in `wrong` answer badly."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.flipped: set[int] = set()
+        self.wrong: set[int] = set()
+
+        def reply(prompt):
+            n = int(prompt[-1].content.split()[0])
+            return f"It is {n if n in self.wrong else n + 1}."
+
+        def score(context, text):
+            good = text.startswith("good")
+            return -1.0 if good != (int(text.split()[1]) in self.flipped) else -2.0
+
+        monkeypatch.setattr("capcheck.session.load_engine", lambda name, cp, config: ScriptedEngine(reply=reply, score=score))
+
+
+@pytest.fixture
+def engines(monkeypatch: pytest.MonkeyPatch, pytester: pytest.Pytester) -> Engines:
+    pytester.makepyfile(test_suites=SUITE_FILE)
+    pytester.makepyprojecttoml('[tool.capcheck]\nengine = "scripted"\n')
+    monkeypatch.setenv("NO_COLOR", "1")
+    return Engines(monkeypatch)
+
+
+def run(pytester: pytest.Pytester, model: Path, *args: str) -> pytest.RunResult:
+    return pytester.runpytest("--model", str(model), "-p", "no:cacheprovider", *args)
+
+
+def test_reports_in_every_format_and_junit_carries_the_verdict(pytester, engines, tiny_model_dir) -> None:
+    run(pytester, tiny_model_dir, "--capcheck-record").assert_outcomes(passed=2)
+    engines.flipped = set(range(0, 60, 2))  # 30 flips: regressed
+    for name in ("out.json", "out.md", "out.html"):
+        result = run(pytester, tiny_model_dir, "--capcheck-report", name, f"--junitxml=junit-{name}.xml")
+        result.assert_outcomes(passed=1, failed=1)
+        result.stdout.fnmatch_lines([f"*every worsened case, by category: {name}", f"capcheck report: *{name}"])
+    data = json.loads((pytester.path / "out.json").read_text())
+    assert validate(data) == []
+    assert data["verdict"] == "fail" and data["exit_code"] == 1
+    grammar = next(s for s in data["suites"] if s["name"] == "grammar")
+    assert grammar["status"] == "regressed" and grammar["worsened_count"] == 30
+    assert grammar["baseline"]["suite_fingerprint"] and data["model"]["fingerprint"]
+    assert "<details>" in (pytester.path / "out.md").read_text()
+    assert '<svg id="chart"' in (pytester.path / "out.html").read_text()
+
+    failures = ET.parse(pytester.path / "junit-out.json.xml").getroot().iter("failure")
+    (failure,) = list(failures)
+    assert failure.get("message", "").startswith("Failed: suite grammar: REGRESSED; accuracy (higher is better) 1.0000 -> 0.5000")
+    assert "worst 8 of 30 worsened cases: by category, worst first" in (failure.text or "")
+    assert "candidate: bad  0" in (failure.text or "")  # aligned with 'base:      good 0'
+
+
+def test_unknown_report_suffix_is_refused_before_running(pytester, engines, tiny_model_dir) -> None:
+    result = run(pytester, tiny_model_dir, "--capcheck-report", "out.pdf")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--capcheck-report out.pdf: the suffix picks the format; use .json*"])
+
+
+def test_holm_option_adjusts_and_is_shown(pytester, engines, tiny_model_dir) -> None:
+    run(pytester, tiny_model_dir, "--capcheck-record").assert_outcomes(passed=2)
+    engines.flipped = {0, 3, 6, 9, 12}  # 5 vs 0 flips: p = 1/32 = 0.031 alone, 0.0625 after Holm over 2 suites
+    engines.wrong = {1}
+    plain = run(pytester, tiny_model_dir)
+    plain.stdout.fnmatch_lines(["grammar*0.0312*0.020*regressed"])
+    holm = run(pytester, tiny_model_dir, "--capcheck-holm")
+    holm.stdout.fnmatch_lines(["suite*p (Holm)*verdict", "grammar*0.0625*0.020*inconclusive", "*Holm-adjusted across suites*"])
+
+
+def gate(pytester: pytest.Pytester, *args: str) -> int:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(pytester.path)
+        return cli.main(list(args))
+
+
+def test_registry_gate_writes_a_machine_readable_verdict(pytester, engines, tiny_model_dir) -> None:
+    model = str(tiny_model_dir)
+    assert gate(pytester, "gate", "--suites", "test_suites.py", "--model", model, "--report", "v.json") == 2
+    missing = json.loads((pytester.path / "v.json").read_text())
+    assert missing["exit_code"] == 2 and {s["status"] for s in missing["suites"]} == {"missing"}
+
+    assert gate(pytester, "record", "--suites", "test_suites.py", "--model", model) == 0
+    assert gate(pytester, "gate", "--suites", "test_suites.py", "--model", model, "--report", "v.json") == 0
+    passed = json.loads((pytester.path / "v.json").read_text())
+    assert validate(passed) == [] and passed["verdict"] == "pass" and passed["exit_code"] == 0
+    assert passed["capcheck_version"] and len(passed["model"]["fingerprint"]) >= 12
+    assert {s["name"]: s["baseline"]["model_fingerprint"] for s in passed["suites"]} == {
+        "grammar": passed["model"]["fingerprint"], "arith": passed["model"]["fingerprint"]}
+
+    engines.wrong = set(range(10))
+    assert gate(pytester, "gate", "--suites", "test_suites.py", "--model", model, "--report", "v.json") == 1
+    failed = json.loads((pytester.path / "v.json").read_text())
+    assert failed["exit_code"] == 1 and [s["status"] for s in failed["suites"]] == ["pass", "regressed"]
+
+
+def test_calibrate_records_the_noise_floor_and_the_verdict_respects_it(pytester, engines, tiny_model_dir) -> None:
+    model = str(tiny_model_dir)
+    assert gate(pytester, "record", "--suites", "test_suites.py", "--model", model) == 0
+    engines.flipped = {1, 2, 4}  # what an engine change alone moved
+    assert gate(pytester, "calibrate", "--suites", "test_suites.py", "--model", model) == 0
+    folder = next((pytester.path / "baselines").iterdir())
+    floor = json.loads((folder / FILE_NAME).read_text())
+    assert floor["engine"]["batch_size"] == cli.CALIBRATE_BATCH_SIZE
+    assert floor["suites"]["grammar"] | {"runs": ""} == {
+        "n": 60, "changed": 3, "worsened": 3, "drift": 0.05, "suite_fingerprint": floor["suites"]["grammar"]["suite_fingerprint"],
+        "runs": ""}
+    assert floor["suites"]["arith"]["changed"] == 0
+
+    engines.flipped = {10, 20, 30}  # as many flips as the noise: not a regression
+    within = run(pytester, tiny_model_dir)
+    within.assert_outcomes(passed=2)
+    within.stdout.fnmatch_lines(["grammar*pass (noise)", "(noise): worse than tolerance, but no more than the engine noise floor*"])
+    engines.flipped = set(range(0, 48, 4))  # 12 flips: beyond the noise, significant
+    beyond = run(pytester, tiny_model_dir)
+    beyond.assert_outcomes(passed=1, failed=1)
+    beyond.stdout.fnmatch_lines(["grammar*regressed"])
+
+    (folder / FILE_NAME).write_text('{"schema_version": 1, "suites": {}}')
+    broken = run(pytester, tiny_model_dir)
+    broken.assert_outcomes(failed=2)
+    broken.stdout.fnmatch_lines(["*noise floor * does not match its schema*", "*capcheck calibrate*"])
