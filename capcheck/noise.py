@@ -24,6 +24,8 @@ from capcheck.results import SuiteResult
 
 FILE_NAME = "noise-floor.json"
 SCHEMA_VERSION = 1
+DRIFT_SLACK = 1e-6
+"""The stored drift is rounded to 6 decimals; a worsening equal to it must still count as noise."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class NoiseFloor:
 
     def covers(self, worse: float, worsened: int, n: int, binary: bool) -> bool:
         """Whether a worsening of this size is within what the engine alone produced."""
-        if worse <= self.drift:
+        if worse <= self.drift + DRIFT_SLACK:
             return True
         return binary and worsened <= self.allowed_flips(n)
 

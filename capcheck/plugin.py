@@ -25,8 +25,8 @@ OPTIONS: list[tuple[str, str, dict[str, Any]]] = [
         "help": "checkpoint to check: a model directory, a LoRA adapter directory, a hub id, or "
                 "'smollm2-135m-instruct' (the embedded default, used when --model is left out)"}),
     ("--adapter", "capcheck_adapter", {"metavar": "DIR", "help": "LoRA adapter directory to apply on --model"}),
-    ("--engine", "capcheck_engine", {"choices": ["auto", "hf", "vllm", "scripted"],
-        "help": "inference engine; auto picks vllm when installed, else hf (transformers)"}),
+    ("--engine", "capcheck_engine", {"choices": ["auto", "hf", "vllm", "openai", "scripted"],
+        "help": "inference engine; auto picks vllm when installed, else hf (transformers); openai: a served model"}),
     ("--baselines", "capcheck_baselines", {"metavar": "DIR", "help": "baselines directory (default: baselines/)"}),
     ("--capcheck-base", "capcheck_base", {"metavar": "NAME",
         "help": "baseline folder to compare with (default: derived from the model)"}),
@@ -63,6 +63,18 @@ OPTIONS: list[tuple[str, str, dict[str, Any]]] = [
         "help": "lm-eval tasks or groups to gate as suites (needs capcheck[lm-eval])"}),
     ("--lm-eval-include", "capcheck_lm_eval_include", {"metavar": "DIR",
         "help": "folder of extra lm-eval task YAMLs (lm-eval's include_path)"}),
+    ("--openai-base-url", "capcheck_openai_base_url", {"metavar": "URL",
+        "help": "--engine openai: the server's API root, e.g. http://127.0.0.1:8000/v1"}),
+    ("--openai-model", "capcheck_openai_model", {"metavar": "NAME",
+        "help": "--engine openai: served model name (default: the server's only model)"}),
+    ("--openai-api-key-env", "capcheck_openai_api_key_env", {"metavar": "VAR",
+        "help": "--engine openai: environment variable holding the API key (default OPENAI_API_KEY)"}),
+    ("--openai-concurrency", "capcheck_openai_concurrency", {"type": int, "metavar": "N",
+        "help": "--engine openai: requests in flight at once (default 8)"}),
+    ("--openai-timeout", "capcheck_openai_timeout", {"type": float, "metavar": "S",
+        "help": "--engine openai: seconds to wait for one answer (default 120)"}),
+    ("--openai-prefix-token", "capcheck_openai_prefix_token", {"metavar": "TEXT",
+        "help": "--engine openai: start-of-text token text, so texts scored from nothing score their first token"}),
     ("--vllm-tensor-parallel-size", "capcheck_vllm_tensor_parallel_size", {"type": int, "metavar": "N"}),
     ("--vllm-pipeline-parallel-size", "capcheck_vllm_pipeline_parallel_size", {"type": int, "metavar": "N"}),
     ("--vllm-data-parallel-size", "capcheck_vllm_data_parallel_size", {"type": int, "metavar": "N"}),
@@ -92,6 +104,11 @@ def pytest_configure(config: pytest.Config) -> None:
     except CapcheckError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[SESSION_KEY] = CapcheckSession(settings, project, record_command="pytest")
+    if settings.lm_eval_tasks:  # --lm-eval-tasks: a plugin object adds one test per task
+        from capcheck.lmeval.items import CommandLineTasks
+
+        config.pluginmanager.register(CommandLineTasks(settings.lm_eval_tasks, settings.lm_eval_include),
+                                      "capcheck-lm-eval-tasks")
 
 
 def project_dir(config: pytest.Config) -> Path:
@@ -109,6 +126,10 @@ def _cli_values(config: pytest.Config) -> dict[str, Any]:
     for _flag, dest, _ in OPTIONS:
         value = config.getoption(dest)
         key = dest.removeprefix("capcheck_")
+        if key.startswith("openai_"):  # kept prefixed: the openai engine reads its own keys
+            if value is not None:
+                extra[key] = value
+            continue
         if key.startswith("vllm_"):
             if value is not None:
                 extra[key.removeprefix("vllm_")] = value == "true" if value in ("true", "false") else value
@@ -127,15 +148,6 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     engine = s.engine if s.engine == session.engine_name else f"{s.engine} -> {session.engine_name}"
     mode = " record" if s.record else ""
     return f"capcheck: model={model}{' adapter=' + s.adapter if s.adapter else ''} engine={engine} dtype={s.dtype}{mode}{' quick' if s.quick else ''}"
-
-
-@pytest.hookimpl(tryfirst=True)  # before -k/-m deselection, so those select lm-eval tasks too
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    settings = config.stash[SESSION_KEY].settings
-    if settings.lm_eval_tasks:
-        from capcheck.lmeval.items import command_line_items
-
-        items.extend(command_line_items(session, settings.lm_eval_tasks, settings.lm_eval_include))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
