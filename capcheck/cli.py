@@ -4,6 +4,8 @@
     capcheck record [--suites DIR] [options]                          record baselines from --model
     capcheck calibrate [--suites DIR] [--batch-size N | --dtype D]    measure the engine noise floor of the base model
     capcheck damage --out DIR --std 0.02 [--model M]                  a noisy copy of a model (for tests, studies)
+    capcheck demo [--out DIR]                                         fine-tune the embedded model (full, LoRA), gate each: the story
+    capcheck finetune --recipe NAME --out DIR                         one demo fine-tune (full model or LoRA adapter)
 """
 from __future__ import annotations
 
@@ -131,8 +133,15 @@ def run_damage(argv: Sequence[str]) -> int:
     return EXIT_PASS
 
 
+def _demo(name: str, argv: Sequence[str]) -> int:
+    from capcheck.demo import run  # heavy imports (transformers, peft) only for these commands
+
+    return int(getattr(run, name)(argv))
+
+
 COMMANDS = {"gate": lambda a: run_gate(a), "record": lambda a: run_gate(a, "record"),
-            "calibrate": lambda a: run_gate(a, "calibrate"), "damage": run_damage}
+            "calibrate": lambda a: run_gate(a, "calibrate"), "damage": run_damage,
+            "demo": lambda a: _demo("run_demo", a), "finetune": lambda a: _demo("run_finetune", a)}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

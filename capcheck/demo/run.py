@@ -1,0 +1,132 @@
+"""`capcheck demo` and `capcheck finetune`: real fine-tunes of the embedded model, then the gate.
+
+    capcheck demo [--out DIR] [--recipes full-ft,lora,lora-mix] [--full]
+    capcheck finetune --recipe lora-mix --out DIR [--steps N] [--lr X]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Sequence
+
+from capcheck.atomic import write_text_atomic as write_text
+from capcheck.demo.data import tickets
+from capcheck.demo.evaluate import domain_score, run_gate
+from capcheck.demo.finetune import RECIPES, train
+from capcheck.demo.story import Outcome, render
+from capcheck.errors import CapcheckError
+
+
+def _log(message: str) -> None:
+    print(f"[demo {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _recipes(names: str) -> list[str]:
+    picked = [n.strip() for n in names.split(",") if n.strip()]
+    unknown = [n for n in picked if n not in RECIPES]
+    if unknown or not picked:
+        raise CapcheckError(f"--recipes {names!r}: unknown recipe(s) {', '.join(unknown) or '(none given)'}; "
+                            f"choose from {', '.join(RECIPES)}.")
+    return picked
+
+
+def _check_project(suites: Path, baselines: Path) -> None:
+    if not suites.exists() or not (baselines / "smollm2-135m-instruct").is_dir():
+        raise CapcheckError(
+            f"the demo needs the capability suites ({suites}) and the embedded model's baselines "
+            f"({baselines / 'smollm2-135m-instruct'}); run it from the capcheck project folder or pass "
+            "--suites and --project.")
+
+
+def run_demo(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="capcheck demo", description=(
+        "Fine-tune the embedded model on a narrow ticket task with several recipes, gate each one "
+        "against the base model's baselines, and print what was learned and what was forgotten."))
+    parser.add_argument("--out", default="capcheck-demo", help="folder for models, adapters and results (default ./capcheck-demo)")
+    parser.add_argument("--recipes", default=",".join(RECIPES), help=f"comma-separated, in order (default {','.join(RECIPES)})")
+    parser.add_argument("--full", action="store_true", help="gate on the full suites instead of quick mode (about 12 min per model)")
+    parser.add_argument("--project", default=".", help="folder holding pyproject.toml and baselines/ (default .)")
+    parser.add_argument("--suites", default=None, help="suite files or folder (default PROJECT/suites)")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
+    parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    ns = parser.parse_args(argv)
+    project = Path(ns.project).resolve()
+    suites = Path(ns.suites) if ns.suites else project / "suites"
+    out = Path(ns.out)
+    try:
+        names = _recipes(ns.recipes)
+        _check_project(suites, project / "baselines")
+        from capcheck.checkpoint import embedded_dir
+
+        base = embedded_dir()
+    except CapcheckError as exc:
+        print(f"capcheck: error: {exc}", file=sys.stderr)
+        return 2
+    start = time.perf_counter()
+    _, held_out = tickets()
+    _log(f"base model: scoring the task on {len(held_out)} held-out tickets")
+    outcomes = [Outcome("base", None, domain_score(str(base), None, held_out, ns.threads))]
+    for name in names:
+        recipe = RECIPES[name]
+        result = train(recipe, base, out / name, threads=ns.threads, progress=not ns.no_progress, log=_log)
+        model, adapter = (str(base), str(result.out)) if result.kind == "adapter" else (str(result.out), None)
+        domain = domain_score(model, adapter, held_out, ns.threads)
+        _log(f"{name}: task accuracy {domain.accuracy:.0%}; running the gate{'' if ns.full else ' (quick)'}")
+        gate = run_gate(model, adapter, suites, project, quick=not ns.full, threads=ns.threads)
+        _log(f"{name}: gate {gate.seconds:.0f}s, failed {', '.join(gate.failed) or 'nothing'}")
+        outcomes.append(Outcome(name, recipe, domain, gate, result.seconds, (result.losses[0], result.losses[-1])))
+    wall = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime
+    story = render(outcomes, quick=not ns.full, wall_seconds=wall, cpu_seconds=cpu)
+    print(story)
+    write_text(out / "story.txt", story)
+    write_text(out / "results.json", json.dumps(_results(outcomes, wall, cpu), indent=2, sort_keys=True) + "\n")
+    _log(f"wrote {out / 'story.txt'} and {out / 'results.json'}")
+    return 0
+
+
+def _results(outcomes: list[Outcome], wall: float, cpu: float) -> dict:
+    rows = []
+    for o in outcomes:
+        row: dict = {"name": o.name, "domain": o.domain.to_dict(), "train_seconds": o.train_seconds}
+        if o.recipe is not None:
+            row["recipe"] = o.recipe.describe()
+        if o.gate is not None:
+            row["gate"] = {"seconds": round(o.gate.seconds, 1), "failed": o.gate.failed, "suites": {
+                v.suite: {"status": v.status.value, "base": v.base_score, "candidate": v.candidate_score, "n": v.n}
+                for v in o.gate.verdicts}}
+        rows.append(row)
+    return {"wall_seconds": round(wall, 1), "cpu_seconds": round(cpu, 1), "models": rows}
+
+
+def run_finetune(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="capcheck finetune", description=(
+        "Fine-tune the embedded model (or --model) on the demo's ticket task with one recipe."))
+    parser.add_argument("--recipe", default="lora-mix", choices=sorted(RECIPES))
+    parser.add_argument("--out", required=True, help="output folder (a model directory, or an adapter for LoRA)")
+    parser.add_argument("--model", default=None, help="base model directory (default: the embedded model)")
+    parser.add_argument("--steps", type=int, default=None)
+    parser.add_argument("--lr", type=float, default=None)
+    parser.add_argument("--mix", type=float, default=None, help="share of each batch from general chat (0-0.9)")
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=None)
+    ns = parser.parse_args(argv)
+    from capcheck import checkpoint as checkpoints
+
+    overrides = {k: getattr(ns, k) for k in ("steps", "lr", "mix", "seed") if getattr(ns, k) is not None}
+    try:
+        recipe = replace(RECIPES[ns.recipe], **overrides)
+        base = Path(checkpoints.resolve(ns.model).model)
+    except CapcheckError as exc:
+        print(f"capcheck: error: {exc}", file=sys.stderr)
+        return 2
+    result = train(recipe, base, Path(ns.out), threads=ns.threads, log=_log)
+    hint = f"--model {base} --adapter {result.out}" if result.kind == "adapter" else f"--model {result.out}"
+    print(f"saved {result.kind} {result.out}; gate it with: capcheck gate {hint}")
+    return 0

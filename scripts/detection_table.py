@@ -1,0 +1,113 @@
+"""The detection study of docs/detection.md: every suite's score and verdict per model.
+
+    python scripts/detection_table.py [--demo capcheck-demo] [--full] [--rows base,bf16-b8,noise-0.005,...]
+
+Models: the base model (a re-run of the baseline settings), the false-alarm check (the
+base model with --batch-size 8 --dtype bfloat16, which must pass every suite), the demo's
+fine-tunes (full FT, LoRA, LoRA with mixing: read from a finished `capcheck demo` folder,
+whose gate ran the same code in the same mode, or gated here when --regate is given) and
+weight-noise copies (std 0.005, 0.01, 0.02; made with `capcheck damage` when missing).
+Each row is printed as a Markdown table row as soon as it is measured and appended to
+--log (JSON lines), so an interrupted run keeps its rows; rows already in the log are skipped.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))
+
+from capcheck.checkpoint import embedded_dir  # noqa: E402
+from capcheck.demo.evaluate import run_gate  # noqa: E402
+from capcheck.paths import cache_dir  # noqa: E402
+
+SUITES = ["grammar/minimal-pairs", "grammar/generation", "reasoning", "multi-turn", "instructions", "fluency"]
+NOISE = (0.005, 0.01, 0.02)
+DEMO_ROWS = {"full-ft": "full FT (demo)", "lora": "LoRA (demo)", "lora-mix": "LoRA + mixing (demo)"}
+
+
+def noisy_model(std: float) -> Path:
+    path = cache_dir() / "models" / f"smollm2-135m-instruct-noise-{std:g}"
+    if not path.is_dir():
+        from capcheck.damage import add_noise
+
+        add_noise(None, path, std, seed=0)
+    return path
+
+
+def cell(suite: dict) -> str:
+    return f"{suite['candidate']:.3f} {suite['status']}"
+
+
+def markdown_row(label: str, row: dict) -> str:
+    cells = [cell(row["suites"][s]) if s in row["suites"] else "-" for s in SUITES]
+    failed = len(row["failed"])
+    return f"| {label} | " + " | ".join(cells) + f" | {failed} |"
+
+
+def gate_row(model: str, adapter: str | None, quick: bool, **kwargs: object) -> dict:
+    run = run_gate(model, adapter, PROJECT / "suites", PROJECT, quick=quick, **kwargs)  # type: ignore[arg-type]
+    return {"seconds": round(run.seconds, 1), "failed": run.failed, "suites": {
+        v.suite: {"status": v.status.value, "base": v.base_score, "candidate": v.candidate_score, "n": v.n}
+        for v in run.verdicts}}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--demo", default="capcheck-demo", help="a finished `capcheck demo` folder")
+    parser.add_argument("--regate", action="store_true", help="gate the demo's models here instead of reading results.json")
+    parser.add_argument("--full", action="store_true", help="full suites instead of quick mode")
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--rows", default=None, help="comma-separated row keys to run (default: all)")
+    parser.add_argument("--log", default="detection-rows.jsonl", help="JSON lines of measured rows")
+    ns = parser.parse_args()
+    quick = not ns.full
+    base = str(embedded_dir())
+    demo = Path(ns.demo)
+    plan: list[tuple[str, str, dict]] = [
+        ("base", "base (baseline settings)", {"model": base}),
+        ("bf16-b8", "base, --batch-size 8 --dtype bfloat16 (false-alarm check)",
+         {"model": base, "batch_size": 8, "dtype": "bfloat16"}),
+    ]
+    results = json.loads((demo / "results.json").read_text()) if (demo / "results.json").is_file() else {"models": []}
+    gated = {m["name"]: m for m in results["models"] if "gate" in m}
+    for key, label in DEMO_ROWS.items():
+        adapter = demo / key if (demo / key / "adapter_config.json").is_file() else None
+        spec = {"model": base, "adapter": str(adapter)} if adapter else {"model": str(demo / key)}
+        plan.append((key, label, spec if (ns.regate or key not in gated) else {"from_demo": gated[key]}))
+    plan += [(f"noise-{s:g}", f"weight noise std {s:g}", {"noise": s}) for s in NOISE]
+    wanted = set(ns.rows.split(",")) if ns.rows else None
+    log = Path(ns.log)
+    done = {json.loads(line)["key"]: json.loads(line) for line in log.read_text().splitlines()} if log.is_file() else {}
+    print(f"| model | {' | '.join(SUITES)} | suites failed |")
+    print("|" + "---|" * (len(SUITES) + 2))
+    for key, label, spec in plan:
+        if wanted is not None and key not in wanted:
+            continue
+        if key in done:
+            print(markdown_row(label, done[key]["row"]), flush=True)
+            continue
+        start = time.perf_counter()
+        if "from_demo" in spec:
+            row, source = spec["from_demo"]["gate"], str(demo / "results.json")
+        elif "noise" in spec:
+            row, source = gate_row(str(noisy_model(spec["noise"])), None, quick, threads=ns.threads), "gate"
+        elif "model" in spec and (Path(spec.get("adapter") or spec["model"])).exists():
+            extra = {k: spec[k] for k in ("batch_size", "dtype") if k in spec}
+            row, source = gate_row(spec["model"], spec.get("adapter"), quick, threads=ns.threads, **extra), "gate"
+        else:
+            print(f"| {label} | (missing: run `capcheck demo --out {demo}` first) |", flush=True)
+            continue
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"key": key, "label": label, "quick": quick, "source": source,
+                                     "wall_seconds": round(time.perf_counter() - start, 1), "row": row}) + "\n")
+        print(markdown_row(label, row), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
