@@ -19,6 +19,7 @@ from capcheck.cases import (
     prompt_text,
 )
 from capcheck.checks import run_check
+from capcheck.checks.registry import sanitize
 from capcheck.engines.base import Engine
 from capcheck.progress import InferenceProgress
 from capcheck.requests import (
@@ -251,7 +252,7 @@ def _score_completion(case: CompletionCase, reply: Completion) -> CaseResult:
         category=case.category,
         prompt=prompt_text(case.prompt, PROMPT_DISPLAY_CHARS),
         expected=case.expected,
-        output=reply.text,
+        output=sanitize(reply.text),  # bounded and printable, whatever the model produced
         details={"checks": checks, "finish": reply.finish_reason, "tokens": reply.n_tokens},
     )
 
@@ -260,7 +261,7 @@ def _score_conversation(case: ConversationCase, replies: list[Completion], recal
     parts: list[float] = []
     turns = []
     for index, (turn, reply) in enumerate(zip(case.turns, replies)):
-        entry: dict[str, Any] = {"reply": reply.text, "finish": reply.finish_reason}
+        entry: dict[str, Any] = {"reply": sanitize(reply.text), "finish": reply.finish_reason}
         if turn.checks:
             score, checks = _run_checks(turn.checks, reply.text)
             if index and reply.text and reply.text == replies[index - 1].text:
@@ -279,7 +280,7 @@ def _score_conversation(case: ConversationCase, replies: list[Completion], recal
         category=case.category,
         prompt=" / ".join(t.user for t in case.turns)[:PROMPT_DISPLAY_CHARS],
         expected=" / ".join(t.expected for t in case.turns if t.expected),
-        output="\n".join(f"[{i + 1}] {r.text}" for i, r in enumerate(replies)),
+        output="\n".join(f"[{i + 1}] {sanitize(r.text)}" for i, r in enumerate(replies)),
         details={"turns": turns},
     )
 

@@ -150,6 +150,23 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     return f"capcheck: model={model}{' adapter=' + s.adapter if s.adapter else ''} engine={engine} dtype={s.dtype}{mode}{' quick' if s.quick else ''}"
 
 
+XDIST_REFUSAL = (
+    "capcheck suites cannot run under pytest-xdist (-n): every worker would load the model and repeat the "
+    "inference that capcheck batches once per session. Run the capability suites without -n (they are "
+    "batched already), e.g. `pytest suites -p no:xdist`, and use -n only for other tests."
+)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object) -> None:
+    """Under a pytest-xdist worker, a capability test is a collection error with the reason."""
+    if hasattr(collector.config, "workerinput") and any(
+        getattr(m, "name", None) == MARKER for m in getattr(obj, "pytestmark", ())
+    ):
+        raise collector.CollectError(XDIST_REFUSAL)
+    return None
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """After -k/-m deselection: the suites of the selected tests are the session's plan."""
     capcheck = session.config.stash[SESSION_KEY]

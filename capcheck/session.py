@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from capcheck import baseline as baselines
 from capcheck import checkpoint as checkpoints
-from capcheck import guard, noise, probe
+from capcheck import guard, health, noise, probe
 from capcheck.checkpoint import Checkpoint
 from capcheck.cache import CacheStats, context_for
 from capcheck.engines import EngineConfig, load_engine, pick_engine
@@ -131,6 +131,7 @@ class CapcheckSession:
             report.run_seconds -= engine.load_seconds
         for name, suite in self.suites.items():
             self.verdicts[name] = self._decide(suite, self.results[name], expected.get(name), checkpoint, engine.info)
+            self.verdicts[name].notes.extend(health.output_notes(self.results[name]))
         if settings.calibrate:
             self._write_noise_floor(checkpoint, engine.info)
         elif self.policy.holm:
