@@ -7,7 +7,7 @@ from capcheck.checkpoint import Checkpoint
 from capcheck.engines.base import Engine, EngineConfig, EngineInfo
 from capcheck.errors import EngineUnavailable
 
-ENGINES = ("auto", "hf", "vllm", "scripted")
+ENGINES = ("auto", "hf", "vllm", "openai", "scripted")
 
 __all__ = ["Engine", "EngineConfig", "EngineInfo", "ENGINES", "load_engine", "pick_engine"]
 
@@ -32,6 +32,10 @@ def load_engine(name: str, checkpoint: Checkpoint, config: EngineConfig) -> Engi
         from capcheck.engines.vllm import VLLMEngine  # type: ignore[import-not-found]
 
         return VLLMEngine(checkpoint, config)
+    if name == "openai":
+        from capcheck.engines.openai import OpenAIEngine
+
+        return OpenAIEngine(config)
     if name == "scripted":
         from capcheck.engines.scripted import ScriptedEngine
 

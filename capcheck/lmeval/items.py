@@ -25,6 +25,18 @@ class LMEvalItem(pytest.Item):
         return self.path, None, f"lm-eval task {self.suite.task}"
 
 
+class CommandLineTasks:
+    """A pytest plugin object (registered only with --lm-eval-tasks) that adds the task items."""
+
+    def __init__(self, tasks: str, include: str | None) -> None:
+        self.tasks = tasks
+        self.include = include
+
+    @pytest.hookimpl(tryfirst=True)  # before -k/-m deselection, so those select lm-eval tasks too
+    def pytest_collection_modifyitems(self, session: pytest.Session, items: list[pytest.Item]) -> None:
+        items.extend(command_line_items(session, self.tasks, self.include))
+
+
 def command_line_items(session: pytest.Session, tasks: str, include: str | None) -> list[pytest.Item]:
     """One item per comma-separated task name, named `lm_eval[task]` (selectable with -k)."""
     names = [t.strip() for t in tasks.split(",") if t.strip()]
