@@ -230,7 +230,10 @@ class CapcheckSession:
         floor = noise.measure(result, expected, runs)
         self.noise_floors[suite.name] = floor
         verdict = Verdict(suite.name, suite.metric, suite.direction, Status.RECORDED, tolerance, n=floor.n)
-        verdict.base_score, verdict.candidate_score = expected.result.score, result.score
+        stored = expected.result.by_id
+        paired = [(stored[c.id].score, c.score) for c in result.cases if c.id in stored]  # a quick run: its subset
+        verdict.base_score = sum(b for b, _ in paired) / len(paired)
+        verdict.candidate_score = sum(c for _, c in paired) / len(paired)
         verdict.message = f"noise floor: {floor.changed} of {floor.n} cases changed, drift {floor.drift:.4f} ({runs})"
         return verdict
 
