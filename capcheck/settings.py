@@ -33,6 +33,10 @@ class Settings:
     """Holm-adjust the suites' p-values across the session."""
     calibrate: bool = False
     """Measure the engine noise floor against the baselines instead of judging (capcheck calibrate)."""
+    cache_dir: str = ".capcheck_cache"
+    """Result cache folder, relative to the project (pytest's rootdir)."""
+    no_cache: bool = False
+    """--capcheck-no-cache: neither read nor write the result cache."""
     lm_eval_tasks: str | None = None
     """--lm-eval-tasks: comma-separated lm-eval tasks or groups gated as suites."""
     lm_eval_include: str | None = None
