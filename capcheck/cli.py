@@ -6,6 +6,7 @@
     capcheck damage --out DIR --std 0.02 [--model M]                  a noisy copy of a model (for tests, studies)
     capcheck demo [--out DIR]                                         fine-tune the embedded model (full, LoRA), gate each: the story
     capcheck finetune --recipe NAME --out DIR                         one demo fine-tune (full model or LoRA adapter)
+    capcheck cache info|clear [--dir DIR]                             show or empty the result cache
 """
 from __future__ import annotations
 
@@ -139,9 +140,16 @@ def _demo(name: str, argv: Sequence[str]) -> int:
     return int(getattr(run, name)(argv))
 
 
+def _cache(argv: Sequence[str]) -> int:
+    from capcheck.cache import command
+
+    return command(argv)
+
+
 COMMANDS = {"gate": lambda a: run_gate(a), "record": lambda a: run_gate(a, "record"),
             "calibrate": lambda a: run_gate(a, "calibrate"), "damage": run_damage,
-            "demo": lambda a: _demo("run_demo", a), "finetune": lambda a: _demo("run_finetune", a)}
+            "demo": lambda a: _demo("run_demo", a), "finetune": lambda a: _demo("run_finetune", a),
+            "cache": _cache}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
