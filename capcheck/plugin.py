@@ -81,6 +81,8 @@ OPTIONS: list[tuple[str, str, dict[str, Any]]] = [
     ("--vllm-gpu-memory-utilization", "capcheck_vllm_gpu_memory_utilization", {"type": float, "metavar": "F"}),
     ("--vllm-max-model-len", "capcheck_vllm_max_model_len", {"type": int, "metavar": "N"}),
     ("--vllm-enforce-eager", "capcheck_vllm_enforce_eager", {"choices": ["true", "false"]}),
+    ("--vllm-distributed-executor-backend", "capcheck_vllm_distributed_executor_backend", {"choices": ["mp", "ray"],
+        "help": "how vLLM starts its workers: mp (one machine) or ray (a Ray cluster; see docs/scaling.md)"}),
 ]
 
 

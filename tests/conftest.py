@@ -10,6 +10,20 @@ import pytest
 pytest_plugins = ["pytester"]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-gpu", action="store_true", default=False,
+                     help="run the tests marked gpu (they need a CUDA GPU and the vllm package)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--run-gpu"):
+        return
+    skip = pytest.mark.skip(reason="needs a CUDA GPU: run on a GPU machine with --run-gpu")
+    for item in items:
+        if "gpu" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def embedded_dir() -> Path:
     """The embedded SmolLM2-135M-Instruct as a safetensors directory (converted once per machine)."""

@@ -28,6 +28,8 @@ R = TypeVar("R")
 
 # Logits of a forward pass cost batch x length x vocab floats; cap the product.
 _TOKENS_PER_SCORING_BATCH = 4096
+# Contexts shorter than this are scored whole with each option (sharing would not pay).
+_MIN_SHARED_CONTEXT = 16
 
 
 class HFEngine:
@@ -191,9 +193,90 @@ class HFEngine:
 
     def loglikelihood(self, requests: Sequence[LoglikelihoodRequest]) -> list[Loglikelihood]:
         pairs = [prompts.context_continuation_ids(self.tokenizer, r.context, r.continuation) for r in requests]
-        items = [(ctx + cont, len(cont)) for ctx, cont in pairs]
-        results = self._score(items)
+        results: list[Loglikelihood | None] = [None] * len(pairs)
+        # Options of one question share their context: run it once (see _score_shared).
+        by_context: dict[tuple[int, ...], list[int]] = {}
+        for index, (ctx, _) in enumerate(pairs):
+            by_context.setdefault(tuple(ctx), []).append(index)
+        groups: list[tuple[list[int], list[int]]] = []
+        alone: list[int] = []
+        for ctx, members in by_context.items():
+            longest = max(len(pairs[i][1]) for i in members)
+            if len(members) > 1 and len(ctx) >= _MIN_SHARED_CONTEXT and len(ctx) + longest <= self._max_length:
+                groups.append((list(ctx), members))
+            else:
+                alone.extend(members)
+        for index, result in zip(alone, self._score([(pairs[i][0] + pairs[i][1], len(pairs[i][1])) for i in alone])):
+            results[index] = result
+        if groups:
+            conts = [[pairs[i][1] for i in members] for _, members in groups]
+            scored = self._score_shared([ctx for ctx, _ in groups], conts)
+            for (_, members), group_results in zip(groups, scored):
+                for index, result in zip(members, group_results):
+                    results[index] = result
+        return results  # type: ignore[return-value]
+
+    def _score_shared(self, contexts: list[list[int]], conts: list[list[list[int]]]) -> list[list[Loglikelihood]]:
+        """Log-likelihoods of several continuations per context, each context run once.
+
+        Gives the same numbers as scoring context + continuation whole (to float
+        rounding); on multiple-choice and recall questions it halves the tokens run.
+        """
+        order = sorted(range(len(contexts)), key=lambda g: -len(contexts[g]))
+        results: list[list[Loglikelihood]] = [[] for _ in contexts]
+        batch: list[int] = []
+
+        def flush() -> None:
+            outs = self._split_on_oom(lambda part: self._score_shared_batch([contexts[g] for g in part], [conts[g] for g in part]), batch)
+            for g, out in zip(batch, outs):
+                results[g] = out
+
+        for g in order:
+            width = len(contexts[batch[0]]) if batch else len(contexts[g])
+            if batch and ((len(batch) + 1) * width > max(_TOKENS_PER_SCORING_BATCH, width) or len(batch) >= self.config.batch_size):
+                flush()
+                batch = []
+            batch.append(g)
+        if batch:
+            flush()
         return results
+
+    def _score_shared_batch(self, contexts: list[list[int]], conts: list[list[list[int]]]) -> list[list[Loglikelihood]]:
+        torch = self._torch
+        from transformers import DynamicCache
+
+        input_ids, mask = self._left_padded(contexts)
+        positions = (mask.cumsum(-1) - 1).clamp(min=0)
+        cache = DynamicCache()
+        with torch.inference_mode():
+            last = self.model(input_ids=input_ids, attention_mask=mask, position_ids=positions,
+                              past_key_values=cache, use_cache=True, logits_to_keep=1).logits[:, -1].float().log_softmax(-1)
+            rows = [(g, cont) for g, group in enumerate(conts) for cont in group]
+            width = max(len(cont) for _, cont in rows) - 1
+            rest = None
+            if width > 0:
+                # Every continuation after its group's context: tokens 0..n-2 in, 1..n-1 scored.
+                owner = torch.tensor([g for g, _ in rows])
+                cache.batch_select_indices(owner)
+                ids = torch.tensor([cont[:-1] + [self._pad_id] * (width - len(cont) + 1) for _, cont in rows])
+                cont_mask = torch.tensor([[1] * (len(cont) - 1) + [0] * (width - len(cont) + 1) for _, cont in rows])
+                full_mask = torch.cat([mask[owner], cont_mask], dim=-1)
+                cont_positions = mask[owner].sum(-1, keepdim=True) + torch.arange(width)[None, :]
+                rest = self.model(input_ids=ids, attention_mask=full_mask, position_ids=cont_positions,
+                                  past_key_values=cache, use_cache=True).logits.float().log_softmax(-1)
+        out: list[list[Loglikelihood]] = [[] for _ in contexts]
+        for row, (g, cont) in enumerate(rows):
+            logprob = float(last[g, cont[0]])
+            greedy = bool(last[g].argmax() == cont[0])
+            if len(cont) > 1:
+                assert rest is not None
+                target = torch.tensor(cont[1:])
+                scores = rest[row, : len(cont) - 1]
+                logprob += float(scores.gather(-1, target[:, None]).sum())
+                greedy = greedy and bool((scores.argmax(-1) == target).all())
+            out[g].append(Loglikelihood(logprob, len(cont), greedy))
+        self._report(len(rows), int(mask.sum()) + sum(len(c) for _, c in rows))
+        return out
 
     def loglikelihood_base(self, requests: Sequence[LoglikelihoodRequest]) -> list[Loglikelihood]:
         """Like `loglikelihood`, with the adapter (if any) switched off: the base model's scores."""

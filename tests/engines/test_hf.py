@@ -32,6 +32,39 @@ def test_loglikelihood_keeps_input_order_and_ignores_batching(tiny, tiny_model_d
     assert len({round(r.logprob, 3) for r in batched}) == len(TEXTS)  # distinct, so order is checked
 
 
+SHARED = [
+    (chat(("user", "Which animal says moo? Answer with one word, please, and nothing else at all.")), ["Cow", " cow", "A cow says moo.", "Dog"]),
+    (chat(("system", "Be brief."), ("user", "Name a colour of the sky on a clear summer day.")), ["Blue", "The sky is blue today", "Green"]),
+    ("A long plain-text context that is certainly more than sixteen tokens long, so it is shared:", [" yes", " no", " maybe not at all"]),
+    ("Short:", [" a", " b"]),  # too short to share: scored whole
+]
+
+
+def _shared_requests() -> list[LoglikelihoodRequest]:
+    return [LoglikelihoodRequest(ctx, option) for ctx, options in SHARED for option in options]
+
+
+def _whole(engine, requests: list[LoglikelihoodRequest]):
+    """The reference: every context + continuation run in full, one at a time."""
+    from capcheck.engines import prompts
+
+    out = []
+    for r in requests:
+        ctx, cont = prompts.context_continuation_ids(engine.tokenizer, r.context, r.continuation)
+        out.append(engine._score([(ctx + cont, len(cont))])[0])
+    return out
+
+
+def test_options_sharing_a_context_score_as_if_run_whole(tiny) -> None:
+    requests = _shared_requests()
+    shared, whole = tiny.loglikelihood(requests), _whole(tiny, requests)
+    for request, a, b in zip(requests, shared, whole):
+        assert a.n_tokens == b.n_tokens, request
+        assert a.logprob == pytest.approx(b.logprob, abs=1e-4), request
+        assert a.is_greedy == b.is_greedy
+    assert len({round(r.logprob, 3) for r in shared}) > len(requests) - 2  # distinct: order is checked
+
+
 def test_rolling_equals_loglikelihood_from_start_of_text(tiny) -> None:
     text = TEXTS[1]
     rolling = tiny.loglikelihood_rolling([RollingRequest(text)])[0]
@@ -83,3 +116,6 @@ def test_embedded_model_answers_and_ranks_sensibly(embedded_dir: Path) -> None:
         LoglikelihoodRequest(chat(("user", "Name the capital of France in one word.")), "Berlin"),
     ])
     assert paris.logprob > berlin.logprob
+    requests = _shared_requests()
+    for a, b in zip(engine.loglikelihood(requests), _whole(engine, requests)):
+        assert a.n_tokens == b.n_tokens and a.logprob == pytest.approx(b.logprob, abs=1e-3 * a.n_tokens)

@@ -191,3 +191,32 @@ def test_untrained_lora_adapter_gives_the_base_outputs(engine, untrained_adapter
             assert ours.logprob == pytest.approx(base.logprob, abs=1e-3)
     finally:
         lora.close()
+
+
+# --- GPU (run with --run-gpu on a machine with CUDA and the `vllm` package) -----------
+
+
+@pytest.mark.gpu
+def test_gpu_engine_in_bfloat16_agrees_with_float32_on_greedy_replies() -> None:
+    """On a GPU: bf16 (the fast setting) and float32 give the same short greedy answers
+    and rank the grammatical sentence first."""
+    pytest.importorskip("vllm", reason=SKIP_REASON)
+    import torch
+
+    if not torch.cuda.is_available():
+        pytest.fail("--run-gpu was given but torch sees no CUDA device")
+    from capcheck.engines.vllm import VLLMEngine
+
+    requests = [GenerateRequest(chat(("user", q)), Decoding(max_tokens=16)) for q in QUESTIONS]
+    replies = {}
+    for dtype in ("bfloat16", "float32"):
+        engine = VLLMEngine(resolve(None), EngineConfig(dtype=dtype, extra={"gpu_memory_utilization": 0.3}))
+        try:
+            replies[dtype] = [c.text for c in engine.generate(requests)]
+            good, bad = engine.loglikelihood([LoglikelihoodRequest(c, x) for c, x in PAIRS[2:4]])
+            assert good.logprob > bad.logprob
+        finally:
+            engine.close()
+    same = sum(a == b for a, b in zip(replies["bfloat16"], replies["float32"]))
+    assert same >= len(QUESTIONS) - 1, replies
+    assert "Paris" in replies["float32"][0]

@@ -45,7 +45,12 @@ def suites() -> dict[str, Suite]:
 
 @pytest.fixture(scope="module")
 def vllm_recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Baselines recorded by the vllm engine through the pytest plugin (one vLLM start)."""
+    """Baselines recorded by the vllm engine through the pytest plugin (one vLLM start).
+
+    CAPCHECK_VLLM_RECORDED=DIR reuses a folder recorded earlier by the same command.
+    """
+    if os.environ.get("CAPCHECK_VLLM_RECORDED"):
+        return Path(os.environ["CAPCHECK_VLLM_RECORDED"])
     pytest.importorskip("vllm", reason=SKIP_REASON)
     out = tmp_path_factory.mktemp("vllm-baselines")
     env = {**os.environ, "NO_COLOR": "1"}
