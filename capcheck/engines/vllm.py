@@ -148,6 +148,15 @@ class VLLMEngine:
         self._report("loglikelihood", len(requests))
         return results
 
+    def loglikelihood_base(self, requests: Sequence[LoglikelihoodRequest]) -> list[Loglikelihood]:
+        """Like `loglikelihood` without the LoRA request: the base model's scores (the logits probe)."""
+        lora, head = self._lora, self._head_lora
+        self._lora, self._head_lora = None, False
+        try:
+            return self.loglikelihood(requests)
+        finally:
+            self._lora, self._head_lora = lora, head
+
     def loglikelihood_rolling(self, requests: Sequence[RollingRequest]) -> list[Loglikelihood]:
         items: list[tuple[list[int], int]] = []
         owners: list[int] = []

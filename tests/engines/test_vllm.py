@@ -220,3 +220,19 @@ def test_gpu_engine_in_bfloat16_agrees_with_float32_on_greedy_replies() -> None:
     same = sum(a == b for a, b in zip(replies["bfloat16"], replies["float32"]))
     assert same >= len(QUESTIONS) - 1, replies
     assert "Paris" in replies["float32"][0]
+
+
+def test_logits_probe_matches_the_hf_float32_baseline(engine) -> None:
+    """The probe in the committed baselines (hf, float32) passes on vLLM float32: within 1e-3 per token."""
+    import json
+    from pathlib import Path
+
+    from capcheck import probe
+
+    path = Path(__file__).parents[2] / "baselines" / "smollm2-135m-instruct" / "fluency.json"
+    stored = json.loads(path.read_text())["probe"]
+    current = probe.run(engine)
+    worst, retokenized = probe.compare(stored, current)
+    assert retokenized == [] and worst is not None
+    assert worst.per_token < 1e-3, worst  # measured: 6e-6 at most
+    probe.verify(stored, current, "smollm2-135m-instruct", str(path))  # does not raise
