@@ -169,6 +169,19 @@ def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: objec
     return None
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Any:
+    """A suite file that fails on bad suite data shows capcheck's message, not an import traceback."""
+    report = yield
+    crash = getattr(report.longrepr, "reprcrash", None) if report.failed else None
+    message = getattr(crash, "message", "")
+    for name in ("SuiteDataError", "CapcheckError", "BaselineError", "CheckpointError"):
+        prefix = f"capcheck.errors.{name}: "
+        if message.startswith(prefix):
+            report.longrepr = message[len(prefix):]
+    return report
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """After -k/-m deselection: the suites of the selected tests are the session's plan."""
     capcheck = session.config.stash[SESSION_KEY]

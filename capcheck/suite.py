@@ -161,9 +161,11 @@ def load_cases(path: Path) -> list[Case]:
             continue
         where = f"{path}:{number}"
         try:
-            data = json.loads(line)
+            data = json.loads(line.rstrip("\r\n"))
         except json.JSONDecodeError as exc:
             raise SuiteDataError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno}). Fix or remove the line.") from exc
+        except RecursionError as exc:
+            raise SuiteDataError(f"{where}: JSON nested too deeply to be a case. Fix or remove the line.") from exc
         validate_case(data, where)
         cases.append(case_from_dict(data))
     return cases
