@@ -9,6 +9,7 @@ The real engine loads on the first miss; a fully cached run never loads the mode
 """
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -34,8 +35,13 @@ PASSTHROUGH = ("loglikelihood_base",)
 
 
 def chunk_size(batch_size: int) -> int:
-    """A multiple of the engine's batch size, so only a chunk's last batch can be partial."""
-    return max(1, -(-MIN_CHUNK // batch_size)) * batch_size
+    """A multiple of the engine's batch size, so only a chunk's last batch can be partial.
+
+    $CAPCHECK_CACHE_CHUNK sets another minimum (smaller: less work lost to a kill; larger:
+    fewer partial batches).
+    """
+    minimum = int(os.environ.get("CAPCHECK_CACHE_CHUNK") or MIN_CHUNK)
+    return max(1, -(-minimum // batch_size)) * batch_size
 
 
 class CachedEngine:
