@@ -305,3 +305,34 @@ def test_cache_clear_uses_the_project_setting(tmp_path: Path, monkeypatch: pytes
 
     assert main(["cache", "clear"]) == 0
     assert "elsewhere: 3 cached results" in capsys.readouterr().out
+
+
+SMALL_SUITE = '''
+from capcheck import ChoiceCase, Suite, suite_test
+grammar = Suite("grammar", tuple(ChoiceCase(id=f"p/{i}", options=(f"good {i}", f"bad {i}"), answer=0) for i in range(6)))
+test_grammar = suite_test(grammar)
+'''
+
+
+def test_plugin_switches_and_summary(pytester: pytest.Pytester, tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real hf engine on a tiny model: --capcheck-no-cache, cache_dir, --capcheck-cache-dir, the summary."""
+    pytester.makepyfile(test_suites=SMALL_SUITE)
+    pytester.makepyprojecttoml('[tool.capcheck]\nengine = "hf"\ncache_dir = "cc"\n')
+    monkeypatch.setenv("NO_COLOR", "1")
+    args = ("--model", str(tiny_model_dir), "-p", "no:cacheprovider", "--capcheck-threads", "1")
+
+    off = pytester.runpytest(*args, "--capcheck-record", "--capcheck-no-cache")
+    off.assert_outcomes(passed=1)
+    assert "from the cache" not in off.stdout.str() and not (pytester.path / "cc").exists()
+
+    first = pytester.runpytest(*args)
+    first.assert_outcomes(passed=1)
+    first.stdout.fnmatch_lines(["*; cache */cc: 0 of 12 requests from the cache*"])
+    second = pytester.runpytest(*args)
+    second.assert_outcomes(passed=1)
+    second.stdout.fnmatch_lines(["*; cache */cc: 12 of 12 requests from the cache, model not loaded*"])
+    assert "grammar" in second.stdout.str() and "+0.0000" in second.stdout.str()
+
+    other = pytester.runpytest(*args, "--capcheck-cache-dir", "other")
+    other.stdout.fnmatch_lines(["*; cache */other: 0 of 12 requests from the cache*"])
+    assert (pytester.path / "other" / cache_mod.DB_NAME).is_file()
