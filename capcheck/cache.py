@@ -52,6 +52,7 @@ class CacheStats:
     directory: Path | None = None
     hits: int = 0
     misses: int = 0
+    model_loaded: bool = False
     warnings: list[str] = field(default_factory=list)
 
 

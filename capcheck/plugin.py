@@ -297,7 +297,7 @@ def summary_header(session: "CapcheckSession") -> str:
     if r.cache is not None:
         c = r.cache
         parts.append(f"cache {c.directory}: {c.hits} of {c.hits + c.misses} requests from the cache"
-                     + ("" if c.misses else ", model not loaded")
+                     + ("" if c.model_loaded else ", model not loaded")
                      + "".join(f" (warning: {w})" for w in c.warnings))
     return "capcheck: " + "; ".join(parts)
 

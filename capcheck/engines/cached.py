@@ -77,6 +77,7 @@ class CachedEngine:
             start = time.perf_counter()
             self._engine = self._load()
             self.load_seconds += time.perf_counter() - start
+            self.stats.model_loaded = True
             self._info = self._engine.info
             self.cache.remember(self.context, self._info)
         return self._engine

@@ -81,6 +81,7 @@ def test_a_second_pass_is_answered_from_the_cache_without_loading_the_engine(tmp
     assert again.info == info  # engine info comes from the cache too
     again.close()
     assert again_loader.loads == 0 and (again.stats.hits, again.stats.misses) == (40, 0)
+    assert first.stats.model_loaded and not again.stats.model_loaded
 
 
 def test_only_misses_reach_the_engine_in_sorted_chunks_of_one_decoding(tmp_path: Path) -> None:
