@@ -300,7 +300,7 @@ class ResultCache:
     def close(self) -> None:
         self._db.close()
 
-    def _transaction(self) -> "_Transaction":
+    def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
 
     def _broken(self, exc: sqlite3.Error) -> CapcheckError:

@@ -14,7 +14,14 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from capcheck.cache import CacheContext, CacheStats, ResultCache, decode_result, encode_result, request_key
+from capcheck.cache import (
+    CacheContext,
+    CacheStats,
+    ResultCache,
+    decode_result,
+    encode_result,
+    request_key,
+)
 from capcheck.engines.base import Engine, EngineInfo
 from capcheck.requests import (
     Completion,

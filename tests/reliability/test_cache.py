@@ -13,7 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from capcheck import cache as cache_mod
-from capcheck.cache import CacheContext, ResultCache, context_for, decode_result, encode_result, request_key
+from capcheck.cache import (
+    CacheContext,
+    ResultCache,
+    context_for,
+    decode_result,
+    encode_result,
+    request_key,
+)
 from capcheck.checkpoint import Checkpoint
 from capcheck.engines.base import EngineConfig, EngineInfo
 from capcheck.engines.cached import CachedEngine, chunk_size
