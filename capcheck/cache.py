@@ -73,8 +73,9 @@ class CacheContext:
 def context_for(checkpoint: Checkpoint, engine: str, config: EngineConfig) -> CacheContext | None:
     """The cache context of a session, or None when its results must not be cached.
 
-    Hub ids are not cached (the same id can name new weights), nor is the scripted
-    engine (a test double whose answers depend on code, not on the checkpoint).
+    Hub ids are not cached (the same id can name new weights), nor is the openai engine
+    (the server's model can change behind the same URL), nor the scripted engine (a test
+    double whose answers depend on code, not on the checkpoint).
     """
     if engine not in _ENGINE_PACKAGES or not checkpoint.is_local:
         return None

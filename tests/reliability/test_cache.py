@@ -209,6 +209,7 @@ def test_contexts_change_with_checkpoint_engine_dtype_and_options(tmp_path: Path
     assert key(same_copy) == key()  # a copied model reuses the cache: the content decides
     assert key(cfg=EngineConfig(batch_size=7, threads=1)) == key()  # how it is batched does not
     assert context_for(model, "scripted", config) is None  # a test double is never cached
+    assert context_for(model, "openai", config) is None  # nor a server whose model can change
     assert context_for(Checkpoint("org/some-model"), "hf", config) is None  # a hub id can change under us
 
 
