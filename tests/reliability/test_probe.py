@@ -1,0 +1,165 @@
+"""The logits probe: recorded with every baseline, checked first whenever the baseline's own base
+model loads, and a model that loads wrongly (an altered config field) stops with the likely causes."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from _project import SUITE_FILE, gate, one_line, read_json, snapshot
+from capcheck import probe
+from capcheck.errors import CheckpointError
+
+ROOT = Path(__file__).parents[2]
+
+
+def alter_rope_theta(monkeypatch: pytest.MonkeyPatch, theta: float) -> None:
+    """Load every hf model with another rope theta, as a library that misreads the config would."""
+    from capcheck.engines import hf
+
+    original = hf.model_config
+
+    def altered(model: str, trust_remote_code: bool) -> Any:
+        config = original(model, trust_remote_code)
+        config.rope_parameters = dict(config.rope_parameters, rope_theta=theta)
+        return config
+
+    monkeypatch.setattr(hf, "model_config", altered)
+
+
+@pytest.fixture(scope="module")
+def peaky_model_dir(tmp_path_factory: pytest.TempPathFactory, tiny_model_dir: Path) -> Path:
+    """A tiny random model with large weights, so its log-probabilities depend on every config field."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    out = tmp_path_factory.mktemp("peaky-model")
+    for name in ("tokenizer.json", "tokenizer_config.json", "chat_template.jinja"):
+        if (tiny_model_dir / name).exists():
+            shutil.copy(tiny_model_dir / name, out / name)
+    tiny = json.loads((tiny_model_dir / "config.json").read_text())
+    config = LlamaConfig(
+        vocab_size=tiny["vocab_size"], hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+        num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256, initializer_range=0.3,
+        bos_token_id=tiny.get("bos_token_id"), eos_token_id=tiny.get("eos_token_id"), tie_word_embeddings=True,
+    )
+    torch.manual_seed(0)
+    LlamaForCausalLM(config).save_pretrained(out)
+    return out
+
+
+def test_recorded_probe_passes_and_an_altered_config_stops_the_gate(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], peaky_model_dir: Path,
+) -> None:
+    pytester.makepyfile(test_suites=SUITE_FILE)
+    pytester.makepyprojecttoml('[tool.capcheck]\nengine = "hf"\nthreads = 1\n')
+    model = ["--model", str(peaky_model_dir), "-k", "grammar"]
+    code, out = gate(capsys, *model, record=True)
+    assert code == 0, out
+    stored = read_json(pytester.path / "baselines" / "peaky-model0" / "grammar.json")["probe"]
+    assert stored["engine"] == "hf" and stored["dtype"] == "float32" and len(stored["items"]) == 13
+
+    code, out = gate(capsys, *model)
+    assert code == 0, out  # the same model, loaded the same way: the probe matches
+
+    alter_rope_theta(monkeypatch, 1000.0)  # the model's own config says 10,000
+    before = snapshot(pytester.path)
+    code, out = gate(capsys, *model)
+    assert code == 2, out
+    text = one_line(out)
+    assert "capcheck could not run:" in text
+    assert "computes different log-probabilities than when its baselines were made: the logits probe" in text
+    assert "tolerance 0.002) against the baseline" in text
+    assert "The model loaded wrongly, so every verdict would be wrong; nothing was run. Likely causes: library " \
+           "versions" in text
+    assert "rope theta" in text and "the dtype (--dtype" in text and "--capcheck-record" in text
+    assert snapshot(pytester.path) == before
+
+
+def _probe(engine: str = "hf", dtype: str = "float32", shift: float = 0.0, tokens: int = 3) -> dict:
+    return {"version": probe.PROBE_VERSION, "engine": engine, "dtype": dtype,
+            "items": {"a": {"logprob": -5.0 + shift * tokens, "tokens": tokens}, "b": {"logprob": -7.0, "tokens": 4}}}
+
+
+@pytest.mark.parametrize(("stored", "current", "moved", "passes"), [
+    (("hf", "float32"), ("hf", "float32"), 1e-3, True),  # hf vs vLLM in float32 agree within 1e-3 per token
+    (("hf", "float32"), ("hf", "float32"), 5e-3, False),
+    (("hf", "float32"), ("vllm", "float32"), 0.05, True),  # another engine: the loose tolerance
+    (("hf", "float32"), ("hf", "bfloat16"), 0.1, True),  # measured: bfloat16 moves up to 0.047
+    (("hf", "bfloat16"), ("hf", "bfloat16"), 0.5, False),  # rope theta 10,000 moved 0.83
+])
+def test_tolerance_depends_on_dtype_and_engine(stored: tuple, current: tuple, moved: float, passes: bool) -> None:
+    old, new = _probe(*stored), _probe(*current, shift=moved)
+    if passes:
+        probe.verify(old, new, "m", "b.json")
+    else:
+        with pytest.raises(CheckpointError, match="computes different log-probabilities"):
+            probe.verify(old, new, "m", "b.json")
+
+
+def test_a_tokenizer_change_is_named() -> None:
+    with pytest.raises(CheckpointError, match=r"probe text\(s\) a now tokenize to a different number of tokens"):
+        probe.verify(_probe(), _probe(tokens=5), "m", "b.json")
+
+
+def test_scripted_engine_gives_no_fingerprint() -> None:
+    from capcheck.engines.scripted import ScriptedEngine
+
+    assert probe.run(ScriptedEngine()) is None
+
+
+def _committed_baselines() -> list[SimpleNamespace]:
+    found = []
+    for path in sorted((ROOT / "baselines" / "smollm2-135m-instruct").glob("*.json")):
+        data = json.loads(path.read_text())
+        found.append(SimpleNamespace(model=data["model"], data=data, path=path))
+    return found
+
+
+@pytest.mark.slow
+def test_embedded_model_passes_the_committed_probe(embedded_dir: Path) -> None:
+    from capcheck.checkpoint import resolve
+    from capcheck.engines import EngineConfig, load_engine
+    from capcheck.guard import verify_base_model
+
+    baselines = _committed_baselines()
+    assert len(baselines) == 6 and all("probe" in b.data for b in baselines)
+    engine = load_engine("hf", resolve(None), EngineConfig(dtype="float32"))
+    try:
+        assert verify_base_model(engine, resolve(None), baselines) is True
+    finally:
+        engine.close()
+
+
+DRIVER = textwrap.dedent('''
+    import sys
+    from capcheck.engines import hf
+    original = hf.model_config
+    def altered(model, trust_remote_code):
+        config = original(model, trust_remote_code)
+        config.rope_parameters = dict(config.rope_parameters, rope_theta=10000.0)  # SmolLM2 says 100,000
+        return config
+    hf.model_config = altered
+    from capcheck.cli import main
+    sys.exit(main(["gate", "--suites", "suites", "-k", "fluency", "--engine", "hf", "--capcheck-no-cache"]))
+''')
+
+
+@pytest.mark.slow
+def test_embedded_model_loaded_with_rope_theta_10k_stops_the_real_gate(embedded_dir: Path) -> None:
+    """The peer tool's bug: SmolLM2 loaded with rope theta 10,000 instead of 100,000."""
+    before = snapshot(ROOT / "baselines")
+    run = subprocess.run([sys.executable, "-c", DRIVER], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    text = one_line(run.stdout + run.stderr)
+    assert run.returncode == 2, text[-3000:]
+    assert "smollm2-135m-instruct computes different log-probabilities than when its baselines were made" in text
+    assert "(recorded with hf, float32); now hf, float32" in text and "nothing was run" in text
+    assert "0 requests" in text or "requests" not in text.split("capcheck summary")[-1]  # no suite inference
+    assert snapshot(ROOT / "baselines") == before
