@@ -188,6 +188,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     # pytest's terminal writer bypasses output capture: progress bars reach the user's terminal.
     capcheck.progress_stream = getattr(getattr(reporter, "_tw", None), "_file", None)
+    capcheck.uncaptured = getattr(session.config.pluginmanager.get_plugin("capturemanager"),
+                                  "global_and_fixture_disabled", None)
     for item in session.items:
         marker = item.get_closest_marker(MARKER)
         if marker is not None:

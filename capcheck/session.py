@@ -9,7 +9,8 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from contextlib import contextmanager
+from typing import Any, Callable, ContextManager, Iterator, TextIO
 
 from capcheck import baseline as baselines
 from capcheck import checkpoint as checkpoints
@@ -112,8 +113,8 @@ class CapcheckSession:
         report.load_seconds = time.perf_counter() - start
         start = time.perf_counter()
         try:
-            progress = InferenceProgress(self.show_progress, self.progress_stream)
-            self.results = run_suites([s for s in run.values() if isinstance(s, Suite)], engine, report.stats, progress)
+            with self._progress() as progress:
+                self.results = run_suites([s for s in run.values() if isinstance(s, Suite)], engine, report.stats, progress)
             lm_eval_suites = [s for s in run.values() if not isinstance(s, Suite)]
             if lm_eval_suites:  # same engine (and cache), one lm-eval evaluation for all of them
                 from capcheck.lmeval import run_lm_eval
@@ -252,9 +253,24 @@ class CapcheckSession:
     progress_stream: TextIO | None = None
     """Where progress bars go (the plugin gives pytest's terminal, past output capture)."""
 
+    uncaptured: Callable[[], ContextManager[None]] | None = None
+    """pytest's 'suspend output capture' (the plugin sets it): bars must reach the real terminal."""
+
     @property
     def show_progress(self) -> bool:
         return self.progress_stream is not None and can_show(self.progress_stream)
+
+    @contextmanager
+    def _progress(self) -> Iterator[InferenceProgress]:
+        """Progress bars on a terminal, with pytest's capture suspended only while they show."""
+        if self.uncaptured is None:
+            yield InferenceProgress(self.show_progress, self.progress_stream)
+            return
+        with self.uncaptured():
+            if self.show_progress:  # a tty check only means something with capture off
+                yield InferenceProgress(True, self.progress_stream)
+                return
+        yield InferenceProgress(False)
 
     @property
     def error(self) -> Exception | None:
