@@ -14,7 +14,7 @@ from capcheck.report.explain import diff_segments
 COLOURS = {"pass": "#2e7d32", "improved": "#00838f", "recorded": "#1565c0", "regressed": "#c62828",
            "inconclusive": "#ef6c00", "stale": "#6a1b9a", "missing": "#6a1b9a", "error": "#c62828"}
 ROW_HEIGHT = 34
-CHART_WIDTH = 760
+CHART_WIDTH = 840
 LABEL_WIDTH = 230
 PLOT_WIDTH = 380
 
