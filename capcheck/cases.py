@@ -15,7 +15,7 @@ class CheckSpec:
     args: tuple[tuple[str, Any], ...] = ()
 
     @classmethod
-    def make(cls, name: str, **args: Any) -> "CheckSpec":
+    def make(cls, name: str, /, **args: Any) -> "CheckSpec":  # positional-only: "name" may be an argument
         return cls(name, tuple(sorted((k, _freeze(v)) for k, v in args.items())))
 
     @property

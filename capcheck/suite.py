@@ -167,7 +167,10 @@ def load_cases(path: Path) -> list[Case]:
         except RecursionError as exc:
             raise SuiteDataError(f"{where}: JSON nested too deeply to be a case. Fix or remove the line.") from exc
         validate_case(data, where)
-        cases.append(case_from_dict(data))
+        try:
+            cases.append(case_from_dict(data))
+        except (TypeError, ValueError, KeyError) as exc:  # valid by the schema, refused by the case type
+            raise SuiteDataError(f"{where}: the case cannot be built ({type(exc).__name__}: {exc}). Fix the line.") from exc
     return cases
 
 
