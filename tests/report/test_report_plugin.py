@@ -148,3 +148,11 @@ def test_calibrate_records_the_noise_floor_and_the_verdict_respects_it(pytester,
     broken = run(pytester, tiny_model_dir)
     broken.assert_outcomes(failed=2)
     broken.stdout.fnmatch_lines(["*noise floor * does not match its schema*", "*capcheck calibrate*"])
+
+
+def test_gate_that_cannot_run_still_writes_a_verdict_saying_why(pytester, engines) -> None:
+    code = gate(pytester, "gate", "--suites", "test_suites.py", "--model", str(pytester.path / "no-model"), "--report", "v.json")
+    assert code == 2
+    data = json.loads((pytester.path / "v.json").read_text())
+    assert validate(data) == [] and data["verdict"] == "error" and data["exit_code"] == 2
+    assert "no-model" in data["error"] and data["suites"] == []
