@@ -35,7 +35,7 @@ def load_engine(name: str, checkpoint: Checkpoint, config: EngineConfig) -> Engi
     if name == "openai":
         from capcheck.engines.openai import OpenAIEngine
 
-        return OpenAIEngine(config)
+        return OpenAIEngine(config, checkpoint=checkpoint)
     if name == "scripted":
         from capcheck.engines.scripted import ScriptedEngine
 

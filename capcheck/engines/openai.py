@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence, TypeVar
 
+from capcheck.checkpoint import Checkpoint
 from capcheck.engines.base import EngineConfig, EngineInfo
 from capcheck.errors import CapcheckError, EngineUnavailable
 from capcheck.requests import (
@@ -83,8 +84,12 @@ class OpenAIOptions:
 class OpenAIEngine:
     """Batched requests to an OpenAI-compatible server; results in input order."""
 
-    def __init__(self, config: EngineConfig | None = None, options: OpenAIOptions | None = None) -> None:
+    def __init__(self, config: EngineConfig | None = None, options: OpenAIOptions | None = None,
+                 checkpoint: Checkpoint | None = None) -> None:
         self.config = config or EngineConfig()
+        self.checkpoint = checkpoint
+        """The weights the server serves, read only for their tokenizer's chat template."""
+        self._tokenizer: Any = None
         self.options = options or OpenAIOptions.from_extra(self.config.extra)
         self.base_url = self.options.base_url.rstrip("/")
         key = os.environ.get(self.options.api_key_env)
@@ -107,13 +112,30 @@ class OpenAIEngine:
         return self._map(self._generate_one, requests)
 
     def loglikelihood(self, requests: Sequence[LoglikelihoodRequest]) -> list[Loglikelihood]:
-        for r in requests:
-            if not isinstance(r.context, str):
+        contexts = [r.context if isinstance(r.context, str) else self._render(r.context) for r in requests]
+        return self._map(lambda pair: self._score(pair[0], pair[1].continuation), list(zip(contexts, requests)))
+
+    def _render(self, chat: Prompt) -> str:
+        """A chat context as text, through the chat template of --model's tokenizer (as the local
+        engines render it): the completions API scores text, and servers do not expose their template."""
+        if self._tokenizer is None:
+            if self.checkpoint is None:
                 raise CapcheckError(
-                    "the openai engine scores text contexts only: a chat context needs the model's chat "
-                    "template, which the server does not expose. Use --engine hf or vllm for this suite."
+                    "the openai engine needs the model's chat template to score a chat context; pass "
+                    "--model with the served model's folder (its tokenizer is read, not its weights)."
                 )
-        return self._map(lambda r: self._score(str(r.context), r.continuation), requests)
+            try:
+                from transformers import AutoTokenizer
+
+                self._tokenizer = AutoTokenizer.from_pretrained(self.checkpoint.model)
+            except Exception as exc:  # noqa: BLE001 - any load failure gets the same advice
+                raise CapcheckError(
+                    f"the openai engine could not read the tokenizer of --model {self.checkpoint.model} to "
+                    f"render chat contexts ({exc}); pass --model with the served model's folder."
+                ) from exc
+        from capcheck.engines import prompts
+
+        return prompts.render(self._tokenizer, chat)
 
     def loglikelihood_rolling(self, requests: Sequence[RollingRequest]) -> list[Loglikelihood]:
         return self._map(lambda r: self._score("", r.text), requests)

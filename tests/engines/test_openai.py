@@ -139,7 +139,7 @@ def test_loglikelihood_sums_the_continuation_tokens(server) -> None:
     assert (scores[1].logprob, scores[1].n_tokens, scores[1].is_greedy) == (-2.0, 2, False)
     [rolled] = engine.loglikelihood_rolling([RollingRequest("four words in total")])
     assert (rolled.logprob, rolled.n_tokens) == (-4.0, 4)  # the prefix token makes the first word scored
-    with pytest.raises(CapcheckError, match="text contexts only"):
+    with pytest.raises(CapcheckError, match="needs the model's chat template.*--model"):
         engine.loglikelihood([LoglikelihoodRequest(chat(("user", "hi")), " yes")])
 
 
@@ -242,3 +242,40 @@ def test_model_choice_and_options(server) -> None:
         OpenAIOptions.from_extra({"openai_bse_url": url})
     engine = load_engine("openai", None, EngineConfig(extra={"openai_base_url": url, "openai_model": "a"}))  # type: ignore[arg-type]
     assert engine.info.name == "openai" and "a at " in engine.info.version
+
+
+SUITE_FILE = '''
+from capcheck import ChoiceCase, Suite, suite_test
+
+numbers = Suite("numbers", tuple(
+    ChoiceCase(id=f"n/{i:02d}", context=f"Count {i}:", options=(f" {i}", " many words"), answer=0)
+    for i in range(12)))
+test_numbers = suite_test(numbers)
+'''
+
+
+def test_the_gate_runs_on_a_served_model(server, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                         embedded_dir) -> None:
+    from transformers import AutoTokenizer
+
+    # Loaded out here first: modules first imported inside an in-process pytester run are
+    # dropped after it, and a re-imported tokenizers extension misbehaves.
+    AutoTokenizer.from_pretrained(embedded_dir)
+    fake, url = server
+    monkeypatch.setenv("NO_COLOR", "1")
+    pytester.makepyfile(test_served=SUITE_FILE)
+    options = ("-p", "no:cacheprovider", "--capcheck-no-cache", "--model", str(embedded_dir),
+               "--engine", "openai", "--openai-base-url", url,
+               "--openai-concurrency", "2", "--openai-prefix-token", "<s>")
+    pytester.runpytest(*options, "--capcheck-record").assert_outcomes(passed=1)
+    [path] = (pytester.path / "baselines").rglob("numbers.json")
+    data = json.loads(path.read_text())
+    assert data["engine"]["name"] == "openai" and data["engine"]["version"] == f"tiny at {url}"
+    assert data["score"] == 1.0  # a number (-0.5) beats two words (-2.0) in every case
+    result = pytester.runpytest(*options)
+    result.assert_outcomes(passed=1)
+    assert "engine openai" in result.stdout.str()
+    scored = [b["prompt"] for _, _, b, _ in fake.seen if b.get("echo")]
+    assert len([p for p in scored if p.startswith("Count")]) == 48  # 12 cases x 2 options x 2 runs
+    # The logits probe's chat item, rendered with --model's (the embedded model's) chat template.
+    assert any(p.startswith("<|im_start|>") and "Red, orange, yellow." in p for p in scored)
