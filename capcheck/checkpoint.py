@@ -5,9 +5,11 @@ import hashlib
 import json
 import os
 import re
+import socket
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlparse
 
 from capcheck import embedded
 from capcheck.errors import CheckpointError
@@ -257,10 +259,20 @@ def _check_hub_reachable(model: str) -> None:
         from huggingface_hub import constants, try_to_load_from_cache
     except ImportError:
         return
-    if not constants.HF_HUB_OFFLINE:
-        return  # online: the engine downloads it, and says clearly if that fails
     if isinstance(try_to_load_from_cache(model, "config.json"), str):
         return
+    if not constants.HF_HUB_OFFLINE:
+        host = urlparse(constants.ENDPOINT).hostname or "huggingface.co"
+        try:
+            socket.getaddrinfo(host, 443)
+        except OSError as exc:  # no network: fail now, not after the hub client's minute of retries
+            raise CheckpointError(
+                f"--model {model} is not a local folder, so it was taken as a Hugging Face hub id, but it is not "
+                f"in the local hub cache and the hub ({host}) cannot be reached ({exc}). Download it where there "
+                f"is a network (`hf download {model} --local-dir DIR`) and pass --model DIR, or check the path "
+                "if you meant a local folder."
+            ) from None
+        return  # online: the engine downloads it, and says clearly if that fails
     raise CheckpointError(
         f"--model {model} is not a local folder, so it was taken as a Hugging Face hub id, but the hub is "
         "switched off (HF_HUB_OFFLINE is set) and the model is not in the local hub cache. Download it where "

@@ -73,6 +73,18 @@ def test_hub_id_while_offline(project: Path, capsys: pytest.CaptureFixture[str],
     assert "hf download some-org/not-downloaded-model --local-dir DIR" in out
 
 
+def test_hub_id_without_network(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def no_dns(*args: object) -> None:
+        raise socket.gaierror(-2, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    out = refused(capsys, project, "--model", "some-org/not-downloaded-model")
+    assert "is not in the local hub cache and the hub (huggingface.co) cannot be reached" in out
+    assert "hf download some-org/not-downloaded-model --local-dir DIR" in out
+
+
 def test_hub_id_unreachable_in_the_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Online but the download fails (no network, no such repo): the hf engine says what to do."""
     from capcheck.checkpoint import Checkpoint
