@@ -163,3 +163,53 @@ def test_embedded_model_loaded_with_rope_theta_10k_stops_the_real_gate(embedded_
     assert "(recorded with hf, float32); now hf, float32" in text and "nothing was run" in text
     assert "0 requests" in text or "requests" not in text.split("capcheck summary")[-1]  # no suite inference
     assert snapshot(ROOT / "baselines") == before
+
+
+@pytest.fixture(scope="module")
+def lora_dir(tmp_path_factory: pytest.TempPathFactory, peaky_model_dir: Path) -> Path:
+    """A LoRA adapter on the peaky model that really changes its outputs (random, not zero, B)."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    torch.manual_seed(1)
+    base = AutoModelForCausalLM.from_pretrained(peaky_model_dir)
+    model = get_peft_model(base, LoraConfig(r=4, target_modules=["q_proj", "v_proj"], init_lora_weights=False))
+    out = tmp_path_factory.mktemp("lora")
+    model.save_pretrained(out)
+    config = json.loads((out / "adapter_config.json").read_text())
+    config["base_model_name_or_path"] = str(peaky_model_dir)
+    (out / "adapter_config.json").write_text(json.dumps(config))
+    return out
+
+
+def test_adapter_probe_scores_the_base_with_the_adapter_off(peaky_model_dir: Path, lora_dir: Path) -> None:
+    from capcheck.checkpoint import Checkpoint
+    from capcheck.engines import EngineConfig, load_engine
+
+    base = load_engine("hf", Checkpoint(model=str(peaky_model_dir)), EngineConfig(threads=1))
+    stored = probe.run(base)
+    base.close()
+    tuned = load_engine("hf", Checkpoint(model=str(peaky_model_dir), adapter=lora_dir), EngineConfig(threads=1))
+    try:
+        probe.verify(stored, probe.run(tuned, base_only=True), "base", "b.json")  # adapter off: the base model
+        with pytest.raises(CheckpointError):  # adapter on: another model, so the switch matters
+            probe.verify(stored, probe.run(tuned), "base", "b.json")
+    finally:
+        tuned.close()
+
+
+def test_adapter_on_a_wrongly_loaded_base_stops_the_gate(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    peaky_model_dir: Path, lora_dir: Path,
+) -> None:
+    pytester.makepyfile(test_suites=SUITE_FILE)
+    pytester.makepyprojecttoml('[tool.capcheck]\nengine = "hf"\nthreads = 1\n')
+    code, out = gate(capsys, "--model", str(peaky_model_dir), "-k", "grammar", record=True)
+    assert code == 0, out
+    adapter = ["--model", str(peaky_model_dir), "--adapter", str(lora_dir), "-k", "grammar"]
+    code, out = gate(capsys, *adapter)
+    assert code in (0, 1) and "computes different log-probabilities" not in out  # judged, not stopped
+    alter_rope_theta(monkeypatch, 1000.0)
+    code, out = gate(capsys, *adapter)
+    assert code == 2 and "computes different log-probabilities" in one_line(out), out
