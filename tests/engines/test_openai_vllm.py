@@ -33,6 +33,7 @@ PAIRS = [
     ("The capital of France is", " London"),
     ("Question: What is 2 + 2?\nAnswer:", " 4"),
     ("", "The keys to the cabinet are on the table."),
+    (chat(("user", "What is the capital of France?")), "The capital of France is Paris."),
 ]
 TEXT = "The river ran fast after the storm, and the old bridge shook under the weight of the water."
 
@@ -100,7 +101,7 @@ def engines(served: str):
     from capcheck.engines.openai import OpenAIEngine
 
     remote = OpenAIEngine(EngineConfig(extra={"openai_base_url": served, "openai_prefix_token": "<|im_start|>",
-                                              "openai_concurrency": 4}))
+                                              "openai_concurrency": 4}), checkpoint=resolve(None))
     local = HFEngine(resolve(None), EngineConfig(dtype="float32", threads=1))
     yield remote, local
     remote.close()
