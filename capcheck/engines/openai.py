@@ -57,13 +57,17 @@ class OpenAIOptions:
     """Further tries after a 429/5xx answer, a timeout or a dropped connection."""
     backoff: float = 0.5
     """First wait in seconds; doubles each retry (plus jitter), or the server's Retry-After."""
+    logprobs: str = "auto"
+    """How to get prompt log-probabilities: 'echo', 'prompt_logprobs' (vLLM) or 'auto' (echo, then
+    prompt_logprobs)."""
     prefix_token: str | None = None
     """Text of the start-of-text token (e.g. '<|endoftext|>'), put before a text scored from an
     empty context so its first token is scored too, as the local engines do."""
 
     @classmethod
     def from_extra(cls, extra: dict[str, Any]) -> "OpenAIOptions":
-        known = {"base_url", "model", "api_key_env", "concurrency", "timeout", "retries", "backoff", "prefix_token"}
+        known = {"base_url", "model", "api_key_env", "concurrency", "timeout", "retries", "backoff", "prefix_token",
+                 "logprobs"}
         # Only openai_* keys are ours; other engines' options (vllm's) may sit in the same table.
         values = {k.removeprefix("openai_"): v for k, v in extra.items() if k.startswith("openai_") and v is not None}
         unknown = sorted(f"openai_{k}" for k in set(values) - known)
@@ -76,6 +80,8 @@ class OpenAIOptions:
                 "(or set openai_base_url in [tool.capcheck] engine_extra)."
             )
         options = cls(**values)
+        if options.logprobs not in ("auto", "echo", "prompt_logprobs"):
+            raise CapcheckError(f"openai_logprobs = {options.logprobs!r}: use auto, echo or prompt_logprobs.")
         if options.concurrency < 1 or options.timeout <= 0 or options.retries < 0:
             raise CapcheckError("--openai-concurrency must be >= 1, --openai-timeout > 0 and retries >= 0.")
         return options
@@ -90,6 +96,7 @@ class OpenAIEngine:
         self.checkpoint = checkpoint
         """The weights the server serves, read only for their tokenizer's chat template."""
         self._tokenizer: Any = None
+        self._logprobs_mode = "auto"
         self.options = options or OpenAIOptions.from_extra(self.config.extra)
         self.base_url = self.options.base_url.rstrip("/")
         key = os.environ.get(self.options.api_key_env)
@@ -173,9 +180,7 @@ class OpenAIEngine:
         if start_of_text and self.options.prefix_token:
             context = self.options.prefix_token
         prompt = context + continuation
-        answer = self._post("/completions", {"model": self.model, "prompt": prompt, "max_tokens": 1,
-                                             "temperature": 0.0, "echo": True, "logprobs": 1})
-        tokens = _prompt_tokens(answer, prompt, self.base_url)
+        tokens = self._prompt_logprobs(prompt)
         # Score the tokens that begin inside the continuation; the one generated token is past the prompt.
         picked = [t for t in tokens if len(context) <= t[0] < len(prompt) and t[1] is not None]
         if not picked:
@@ -183,6 +188,33 @@ class OpenAIEngine:
         logprob = sum(t[1] for t in picked)
         greedy = all(t[2] for t in picked)
         return Loglikelihood(float(logprob), len(picked), greedy)
+
+    def _prompt_logprobs(self, prompt: str) -> list[tuple[int, float | None, bool]]:
+        """The prompt's tokens: echo+logprobs (OpenAI's legacy completions, vLLM), else vLLM's
+        `prompt_logprobs` extra; which one works is remembered after the first request."""
+        body = {"model": self.model, "prompt": prompt, "max_tokens": 1, "temperature": 0.0}
+        mode = self.options.logprobs if self.options.logprobs != "auto" else self._logprobs_mode
+        refused = ""
+        for name, extra, parse in (("echo", {"echo": True, "logprobs": 1}, _echoed_tokens),
+                                   ("prompt_logprobs", {"prompt_logprobs": 1}, _vllm_prompt_tokens)):
+            if mode not in ("auto", name):
+                continue
+            try:
+                tokens = parse(self._post("/completions", {**body, **extra}), prompt)
+            except EngineUnavailable:
+                raise
+            except CapcheckError as exc:  # e.g. HTTP 400 'echo is not supported': try the other way
+                refused += f" ({name}: {exc})"
+                continue
+            if tokens is not None:
+                self._logprobs_mode = name
+                return tokens
+        raise EngineUnavailable(
+            f"the server at {self.base_url} does not return the prompt's log-probabilities (neither "
+            "completions with echo=true and logprobs, nor vLLM's prompt_logprobs), so log-likelihood "
+            "suites cannot run on it. vLLM's `vllm serve` supports both; on chat-only APIs run "
+            f"generation suites only (-k), or use --engine hf/vllm.{refused}"
+        )
 
     # --- HTTP -------------------------------------------------------------------
 
@@ -236,17 +268,43 @@ class OpenAIEngine:
         )
 
 
-def _prompt_tokens(answer: dict[str, Any], prompt: str, where: str) -> list[tuple[int, float | None, bool]]:
-    """(character offset, log-probability, was it the top choice) of each echoed token."""
+Token = tuple[int, "float | None", bool]
+"""(character offset in the prompt, log-probability, was it the model's top choice)."""
+
+
+def _vllm_prompt_tokens(answer: dict[str, Any], prompt: str) -> list[Token] | None:
+    """Tokens from vLLM's `prompt_logprobs`: per position None (the first token) or {token id:
+    {logprob, rank, decoded_token}} holding the prompt's own token and the top one; None if absent.
+
+    Offsets are counted back from the end of the prompt (the first token's text is not given).
+    """
+    choice = (answer.get("choices") or [{}])[0]
+    entries = choice.get("prompt_logprobs")
+    if not entries:
+        return None
+    scored: list[tuple[str, float, bool]] = []
+    for entry in entries[1:]:
+        values = list((entry or {}).values())
+        if not values:
+            return None
+        # With one requested, a second entry means the prompt's token was not the top one.
+        own = next((v for v in values if v.get("rank") != 1), values[0]) if len(values) > 1 else values[0]
+        scored.append((str(own.get("decoded_token") or ""), float(own["logprob"]), own.get("rank") == 1))
+    offset = len(prompt) - sum(len(text) for text, _, _ in scored)
+    out: list[Token] = [(0, None, False)]
+    for text, logprob, top in scored:
+        out.append((offset, logprob, top))
+        offset += len(text)
+    return out
+
+
+def _echoed_tokens(answer: dict[str, Any], prompt: str) -> list[Token] | None:
+    """Tokens from an echo+logprobs completion; None when the server did not echo them."""
     choice = (answer.get("choices") or [{}])[0]
     logprobs = choice.get("logprobs") or {}
     offsets, values, tokens = logprobs.get("text_offset"), logprobs.get("token_logprobs"), logprobs.get("tokens")
     if not offsets or not values or not choice.get("text", "").startswith(prompt[: max(1, len(prompt) // 2)]):
-        raise EngineUnavailable(
-            f"the server at {where} does not return the prompt's log-probabilities (completions with "
-            "echo=true and logprobs), so log-likelihood suites cannot run on it. vLLM's `vllm serve` "
-            "supports them; for chat-only APIs run generation suites only (-k), or use --engine hf/vllm."
-        )
+        return None
     tops = logprobs.get("top_logprobs") or [None] * len(values)
     out = []
     for offset, value, token, top in zip(offsets, values, tokens or [None] * len(values), tops):

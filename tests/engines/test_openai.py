@@ -31,6 +31,8 @@ class FakeServer:
         """(status, headers) answered, in order, before any success."""
         self.delay = 0.0
         self.logprobs = True
+        self.prompt_logprobs = False
+        """Answer vLLM's prompt_logprobs extra (ids, ranks, decoded tokens) instead of echo."""
         self.models = ["tiny"]
         self.seen: list[tuple[float, str, dict[str, Any], dict[str, str]]] = []
         self.in_flight = 0
@@ -45,6 +47,17 @@ class FakeServer:
             return {"choices": [{"message": {"role": "assistant", "content": f" chat: {last} "},
                                  "finish_reason": "stop"}], "usage": {"completion_tokens": 3}}
         prompt = body["prompt"]
+        if body.get("prompt_logprobs"):
+            choice = {"text": " X", "finish_reason": "length"}
+            if self.prompt_logprobs:
+                spans = [m.group() for m in re.finditer(r"<s>|\s*\S+", prompt)]
+                choice["prompt_logprobs"] = [None] + [
+                    {"7": {"logprob": -0.5 if t.strip().isdigit() else -1.0, "rank": 1, "decoded_token": t}}
+                    if t.strip() != "wrong" else
+                    {"8": {"logprob": -1.0, "rank": 3, "decoded_token": t},
+                     "9": {"logprob": -0.1, "rank": 1, "decoded_token": " right"}}
+                    for t in spans[1:]]
+            return {"choices": [choice], "usage": {"completion_tokens": 1}}
         if not body.get("echo"):
             words = len(prompt.split())
             finish = "length" if body["max_tokens"] <= 2 else "stop"
@@ -141,6 +154,21 @@ def test_loglikelihood_sums_the_continuation_tokens(server) -> None:
     assert (rolled.logprob, rolled.n_tokens) == (-4.0, 4)  # the prefix token makes the first word scored
     with pytest.raises(CapcheckError, match="needs the model's chat template.*--model"):
         engine.loglikelihood([LoglikelihoodRequest(chat(("user", "hi")), " yes")])
+
+
+def test_vllm_prompt_logprobs_when_echo_gives_none(server) -> None:
+    fake, url = server
+    fake.logprobs, fake.prompt_logprobs = False, True
+    engine = engine_for(url, prefix_token="<s>")
+    scores = engine.loglikelihood([LoglikelihoodRequest("The answer is ", "12"),
+                                   LoglikelihoodRequest("The answer is", " wrong twice")])
+    assert (scores[0].logprob, scores[0].n_tokens, scores[0].is_greedy) == (-0.5, 1, True)
+    assert (scores[1].logprob, scores[1].n_tokens, scores[1].is_greedy) == (-2.0, 2, False)
+    [rolled] = engine.loglikelihood_rolling([RollingRequest("four words in total")])
+    assert (rolled.logprob, rolled.n_tokens) == (-4.0, 4)
+    asked = [b for _, p, b, _ in fake.seen if p == "/v1/completions"]
+    # Once a miss is seen, later requests go straight to prompt_logprobs (the first two ran together).
+    assert sum(1 for b in asked if b.get("echo")) <= 2
 
 
 def test_requests_run_concurrently_but_bounded(server) -> None:

@@ -133,3 +133,19 @@ def test_loglikelihoods_match_the_hf_engine_per_token(engines) -> None:
     assert theirs[0].logprob > theirs[1].logprob  # Paris over London, as a sanity check of the model
     [a], [b] = remote.loglikelihood_rolling([RollingRequest(TEXT)]), local.loglikelihood_rolling([RollingRequest(TEXT)])
     assert a.n_tokens == b.n_tokens and abs(a.logprob - b.logprob) / b.n_tokens < 1e-3
+
+
+def test_vllm_prompt_logprobs_extra_matches_too(engines, served: str) -> None:
+    from capcheck.engines.openai import OpenAIEngine
+
+    _, local = engines
+    remote = OpenAIEngine(EngineConfig(extra={"openai_base_url": served, "openai_prefix_token": "<|im_start|>",
+                                              "openai_logprobs": "prompt_logprobs"}), checkpoint=resolve(None))
+    try:
+        requests = [LoglikelihoodRequest(c, x) for c, x in PAIRS]
+        for request, a, b in zip(requests, remote.loglikelihood(requests), local.loglikelihood(requests)):
+            assert a.n_tokens == b.n_tokens, request
+            assert abs(a.logprob - b.logprob) / b.n_tokens < 1e-3, (request, a, b)
+            assert a.is_greedy == b.is_greedy
+    finally:
+        remote.close()
