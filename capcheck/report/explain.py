@@ -114,11 +114,13 @@ def flipped_by_category(verdict: Verdict) -> list[str]:
     # Few categories get more cases each; many categories share the budget.
     per_category = max(MAX_CASES_PER_CATEGORY, MAX_CASES_SHOWN // max(1, min(len(groups), MAX_CATEGORIES_SHOWN)))
     body: list[str] = []
+    categories_shown = 0
     for name, changes in groups[:MAX_CATEGORIES_SHOWN]:
         shown = changes[: min(per_category, budget)]
         if not shown:
             break
         budget -= len(shown)
+        categories_shown += 1
         label = "(no category)" if name == "-" else name
         body.append(f"  {label}: {len(changes)} worse" + (f", worst {len(shown)}:" if len(shown) < len(changes) else ":"))
         for change in shown:
@@ -127,8 +129,8 @@ def flipped_by_category(verdict: Verdict) -> list[str]:
         return []
     shown_total = MAX_CASES_SHOWN - budget
     head = f"worst {shown_total} of {len(verdict.worsened)} worsened cases: by category, worst first"
-    if len(groups) > MAX_CATEGORIES_SHOWN:
-        head += f" ({MAX_CATEGORIES_SHOWN} of {len(groups)} categories)"
+    if categories_shown < len(groups):
+        head += f" ({categories_shown} of {len(groups)} categories)"
     return [head] + body
 
 

@@ -53,5 +53,5 @@ def test_cases_are_grouped_by_category_worst_first_and_capped() -> None:
 def test_many_categories_share_the_budget() -> None:
     verdict = run({f"k{i}": [0.0] * (10 - i) + [1.0] * 30 for i in range(6)})
     text = explain(verdict)
-    assert "(4 of 6 categories)" in text and text.count("    - ") == MAX_CASES_SHOWN
+    assert "(3 of 6 categories)" in text and text.count("    - ") == MAX_CASES_SHOWN
     assert text.index("  k0: 10 worse") < text.index("  k1: 9 worse") < text.index("  k2: 8 worse")
