@@ -67,7 +67,8 @@ def render(outcomes: list[Outcome], *, quick: bool, wall_seconds: float | None =
     for probe in PROBES:
         out.append(f"  Q: {probe}")
         for o in outcomes:
-            out.append(f"    {o.name + ':':10s} {clip(o.domain.probes.get(probe, ''), 110) or '(empty)'}")
+            reply = " ".join(o.domain.probes.get(probe, "").split())  # one line per model
+            out.append(f"    {o.name + ':':10s} {clip(reply, 110) or '(empty)'}")
 
     gated = [o for o in tuned if o.gate is not None]
     if gated:

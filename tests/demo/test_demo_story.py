@@ -67,3 +67,9 @@ def test_conclusion_is_honest_when_the_gentle_recipe_does_not_learn_or_fails() -
     assert conclusion(outcomes)[-1].startswith("No recipe reached 80%")
     quiet = render(outcomes, quick=False)
     assert "quick mode" not in quiet and "wall time" not in quiet
+
+
+def test_multi_line_probe_replies_stay_on_one_line() -> None:
+    outcomes = _outcomes()
+    outcomes[2].domain = _domain(0.95, "1. Eat well.\n2. Sleep.")
+    assert "lora-mix:  1. Eat well. 2. Sleep." in render(outcomes, quick=True)
