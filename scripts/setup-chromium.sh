@@ -12,8 +12,10 @@ done
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "capcheck: installing chromium (headless HTML report test)"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  # A failed install must not fail CI: the HTML test then skips and says why.
+  if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }; then
+    echo "capcheck: could not install chromium with apt-get; the HTML report test will be skipped" >&2
+  fi
 else
   echo "capcheck: no chromium on PATH; install it (e.g. sudo apt-get install -y chromium) to run the HTML report test" >&2
 fi
