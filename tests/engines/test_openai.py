@@ -85,6 +85,7 @@ def _handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
                 failure = server.fail.pop(0) if server.fail else None
                 server.in_flight += 1
                 server.max_in_flight = max(server.max_in_flight, server.in_flight)
+            counted = True
             try:
                 time.sleep(server.delay)
                 if failure is not None:
@@ -92,6 +93,11 @@ def _handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
                     payload = json.dumps({"error": {"message": f"scripted failure {status}"}}).encode()
                 else:
                     status, headers, payload = 200, {}, json.dumps(server.answer(self.path, body)).encode()
+                # Leave the count before answering: once the client has the reply it may send the
+                # next request before this thread would get back to a `finally`.
+                with server.lock:
+                    server.in_flight -= 1
+                counted = False
                 self.send_response(status)
                 for key, value in headers.items():
                     self.send_header(key, value)
@@ -102,8 +108,9 @@ def _handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout tests)
                 pass
             finally:
-                with server.lock:
-                    server.in_flight -= 1
+                if counted:
+                    with server.lock:
+                        server.in_flight -= 1
 
         do_GET = _serve
         do_POST = _serve
