@@ -33,23 +33,33 @@ def embedded_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory, embedded_dir: Path) -> Path:
-    """A tiny random Llama model with the embedded model's tokenizer (fast engine tests)."""
-    import torch
-    from transformers import LlamaConfig, LlamaForCausalLM
+def make_tiny_model(tmp_path_factory: pytest.TempPathFactory, embedded_dir: Path):
+    """Build a tiny random Llama model with the embedded model's tokenizer; keyword
+    arguments override its LlamaConfig (e.g. initializer_range for larger weights)."""
 
-    out = tmp_path_factory.mktemp("tiny-model")
-    for name in ("tokenizer.json", "tokenizer_config.json", "chat_template.jinja"):
-        if (embedded_dir / name).exists():
-            shutil.copy(embedded_dir / name, out / name)
-    special = json.loads((embedded_dir / "config.json").read_text())
-    config = LlamaConfig(
-        vocab_size=special["vocab_size"], hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-        num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256,
-        bos_token_id=special.get("bos_token_id"), eos_token_id=special.get("eos_token_id"),
-        pad_token_id=special.get("pad_token_id"), tie_word_embeddings=True,
-    )
-    torch.manual_seed(0)
-    model = LlamaForCausalLM(config)
-    model.save_pretrained(out)
-    return out
+    def make(name: str, **overrides) -> Path:
+        import torch
+        from transformers import LlamaConfig, LlamaForCausalLM
+
+        out = tmp_path_factory.mktemp(name)
+        for file in ("tokenizer.json", "tokenizer_config.json", "chat_template.jinja"):
+            if (embedded_dir / file).exists():
+                shutil.copy(embedded_dir / file, out / file)
+        special = json.loads((embedded_dir / "config.json").read_text())
+        settings = dict(
+            vocab_size=special["vocab_size"], hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+            num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256,
+            bos_token_id=special.get("bos_token_id"), eos_token_id=special.get("eos_token_id"),
+            pad_token_id=special.get("pad_token_id"), tie_word_embeddings=True,
+        )
+        torch.manual_seed(0)
+        LlamaForCausalLM(LlamaConfig(**{**settings, **overrides})).save_pretrained(out)
+        return out
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(make_tiny_model) -> Path:
+    """A tiny random Llama model with the embedded model's tokenizer (fast engine tests)."""
+    return make_tiny_model("tiny-model")

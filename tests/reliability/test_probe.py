@@ -3,7 +3,6 @@ model loads, and a model that loads wrongly (an altered config field) stops with
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -35,24 +34,9 @@ def alter_rope_theta(monkeypatch: pytest.MonkeyPatch, theta: float) -> None:
 
 
 @pytest.fixture(scope="module")
-def peaky_model_dir(tmp_path_factory: pytest.TempPathFactory, tiny_model_dir: Path) -> Path:
+def peaky_model_dir(make_tiny_model) -> Path:
     """A tiny random model with large weights, so its log-probabilities depend on every config field."""
-    import torch
-    from transformers import LlamaConfig, LlamaForCausalLM
-
-    out = tmp_path_factory.mktemp("peaky-model")
-    for name in ("tokenizer.json", "tokenizer_config.json", "chat_template.jinja"):
-        if (tiny_model_dir / name).exists():
-            shutil.copy(tiny_model_dir / name, out / name)
-    tiny = json.loads((tiny_model_dir / "config.json").read_text())
-    config = LlamaConfig(
-        vocab_size=tiny["vocab_size"], hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-        num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256, initializer_range=0.3,
-        bos_token_id=tiny.get("bos_token_id"), eos_token_id=tiny.get("eos_token_id"), tie_word_embeddings=True,
-    )
-    torch.manual_seed(0)
-    LlamaForCausalLM(config).save_pretrained(out)
-    return out
+    return make_tiny_model("peaky-model", initializer_range=0.3, pad_token_id=None)
 
 
 def test_recorded_probe_passes_and_an_altered_config_stops_the_gate(
