@@ -222,23 +222,11 @@ class HFEngine:
         Gives the same numbers as scoring context + continuation whole (to float
         rounding); on multiple-choice and recall questions it halves the tokens run.
         """
-        order = sorted(range(len(contexts)), key=lambda g: -len(contexts[g]))
         results: list[list[Loglikelihood]] = [[] for _ in contexts]
-        batch: list[int] = []
-
-        def flush() -> None:
+        for batch in self._budget_batches([len(c) for c in contexts]):
             outs = self._split_on_oom(lambda part: self._score_shared_batch([contexts[g] for g in part], [conts[g] for g in part]), batch)
             for g, out in zip(batch, outs):
                 results[g] = out
-
-        for g in order:
-            width = len(contexts[batch[0]]) if batch else len(contexts[g])
-            if batch and ((len(batch) + 1) * width > max(_TOKENS_PER_SCORING_BATCH, width) or len(batch) >= self.config.batch_size):
-                flush()
-                batch = []
-            batch.append(g)
-        if batch:
-            flush()
         return results
 
     def _score_shared_batch(self, contexts: list[list[int]], conts: list[list[list[int]]]) -> list[list[Loglikelihood]]:
@@ -310,23 +298,24 @@ class HFEngine:
 
     def _score(self, items: list[tuple[list[int], int]]) -> list[Loglikelihood]:
         """Score the last `n` tokens of each id list; batched by token budget."""
-        order = sorted(range(len(items)), key=lambda i: -len(items[i][0]))
         results: list[Loglikelihood | None] = [None] * len(items)
-        batch: list[int] = []
-
-        def flush(batch: list[int]) -> None:
+        for batch in self._budget_batches([len(ids) for ids, _ in items]):
             for index, result in zip(batch, self._split_on_oom(lambda part: self._score_batch(items, part), batch)):
                 results[index] = result
+        return results  # type: ignore[return-value]
 
-        for index in order:
-            width = len(items[batch[0]][0]) if batch else len(items[index][0])
-            if batch and (len(batch) + 1) * width > max(_TOKENS_PER_SCORING_BATCH, width) or len(batch) >= self.config.batch_size:
-                flush(batch)
+    def _budget_batches(self, lengths: list[int]) -> Iterator[list[int]]:
+        """Indices, longest first, in batches of at most --batch-size rows and about
+        _TOKENS_PER_SCORING_BATCH padded tokens (one row may exceed it alone)."""
+        batch: list[int] = []
+        for index in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
+            width = lengths[batch[0]] if batch else lengths[index]
+            if batch and ((len(batch) + 1) * width > max(_TOKENS_PER_SCORING_BATCH, width) or len(batch) >= self.config.batch_size):
+                yield batch
                 batch = []
             batch.append(index)
         if batch:
-            flush(batch)
-        return results  # type: ignore[return-value]
+            yield batch
 
     def _split_on_oom(self, run: Callable[[list[T]], list[R]], batch: list[T]) -> list[R]:
         """Run a batch; on out-of-memory, split it in half and retry, down to one request."""
