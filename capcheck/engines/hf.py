@@ -10,7 +10,7 @@ import logging
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 from capcheck.checkpoint import Checkpoint
-from capcheck.engines import prompts
+from capcheck.engines import hf_attention, prompts
 from capcheck.engines.base import EngineConfig, EngineInfo
 from capcheck.errors import CheckpointError, EngineOutOfMemory
 from capcheck.requests import (
@@ -56,7 +56,12 @@ class HFEngine:
                 checkpoint.model, trust_remote_code=self.config.trust_remote_code
             )
             load_kwargs["config"] = model_config(checkpoint.model, self.config.trust_remote_code)
-            model = AutoModelForCausalLM.from_pretrained(checkpoint.model, **load_kwargs)
+            try:
+                model = AutoModelForCausalLM.from_pretrained(
+                    checkpoint.model, attn_implementation=hf_attention.register(), **load_kwargs)
+            except ValueError as exc:  # a model class that only knows its own attention
+                log.info("shared-head attention not available for this model (%s); using its default", exc)
+                model = AutoModelForCausalLM.from_pretrained(checkpoint.model, **load_kwargs)
         if checkpoint.adapter is not None:
             from peft import PeftModel
 
@@ -81,35 +86,37 @@ class HFEngine:
     # --- generation -------------------------------------------------------------
 
     def generate(self, requests: Sequence[GenerateRequest]) -> list[Completion]:
+        ids = [prompts.prompt_ids(self.tokenizer, r.prompt)[-(self._max_length - r.decoding.max_tokens):] for r in requests]
         results: list[Completion | None] = [None] * len(requests)
-        by_decoding: dict[Decoding, list[int]] = {}
-        for index, request in enumerate(requests):
-            by_decoding.setdefault(request.decoding, []).append(index)
-        for decoding, indices in by_decoding.items():
-            ids = [prompts.prompt_ids(self.tokenizer, requests[i].prompt) for i in indices]
-            outs = _sorted_batches(
-                ids, self.config.batch_size,
-                lambda b: self._split_on_oom(lambda part: self._generate_batch(part, decoding), b),
-            )
+        # Greedy requests share one stream whatever their length limits and stop strings
+        # (each row stops on its own), longest prompt first to limit padding.
+        greedy = sorted((i for i, r in enumerate(requests) if r.decoding.temperature == 0), key=lambda i: -len(ids[i]))
+        outs = self._split_on_oom(lambda part: self._completions(
+            self._greedy([p for p, _ in part], [d for _, d in part]), [d for _, d in part]),
+            [(ids[i], requests[i].decoding) for i in greedy])
+        for i, out in zip(greedy, outs):
+            results[i] = out
+        sampled: dict[Decoding, list[int]] = {}
+        for i, r in enumerate(requests):
+            if r.decoding.temperature > 0:
+                sampled.setdefault(r.decoding, []).append(i)
+        for decoding, indices in sampled.items():
+            outs = _sorted_batches([ids[i] for i in indices], self.config.batch_size, lambda b: self._split_on_oom(
+                lambda part: self._completions(self._sample(part, decoding), [decoding] * len(part)), b))
             for i, out in zip(indices, outs):
                 results[i] = out
         return results  # type: ignore[return-value]
 
-    def _generate_batch(self, batch: list[list[int]], decoding: Decoding) -> list[Completion]:
-        budget = self._max_length - decoding.max_tokens
-        batch = [ids[-budget:] for ids in batch]
-        if decoding.temperature > 0:
-            rows = self._sample(batch, decoding)
-        else:
-            rows = self._greedy(batch, decoding)
+    def _completions(self, rows: list[list[int]], decodings: list[Decoding]) -> list[Completion]:
         completions = []
-        for row in rows:
+        for row, decoding in zip(rows, decodings):
             tokens, ended = _strip_after_stop(row, self._stop_ids)
             text = self.tokenizer.decode(tokens, skip_special_tokens=True)
             text, hit_stop = prompts.cut_at_stop(text, decoding.stop)
             finish = "stop" if ended or hit_stop or len(tokens) < decoding.max_tokens else "length"
             completions.append(Completion(text=text.strip(), n_tokens=len(tokens), finish_reason=finish))
-        self._report(len(completions), sum(c.n_tokens for c in completions))
+        if decodings and decodings[0].temperature > 0:  # greedy rows are reported as they finish
+            self._report(len(completions), sum(c.n_tokens for c in completions))
         return completions
 
     def _left_padded(self, batch: list[list[int]]) -> tuple[Any, Any]:
@@ -119,43 +126,85 @@ class HFEngine:
         mask = torch.tensor([[0] * (width - len(ids)) + [1] * len(ids) for ids in batch])
         return input_ids, mask
 
-    def _greedy(self, batch: list[list[int]], decoding: Decoding) -> list[list[int]]:
-        """Greedy decoding that drops finished rows from the batch (and the KV cache).
+    def _greedy(self, prompts_ids: list[list[int]], decodings: list[Decoding]) -> list[list[int]]:
+        """Greedy decoding of any number of prompts with a continuously refilled batch.
 
-        transformers' generate keeps computing a row after it ends until the whole batch
-        ends; with replies of very different lengths that is about half the work.
+        A row leaves the batch (and the KV cache) as soon as it ends. When half the batch
+        has ended, waiting prompts are prefilled and joined to the running batch, so the
+        model keeps working on full batches instead of a long tail of a few unfinished
+        replies. Every row keeps its own positions and attention mask, so joining changes
+        nothing in what a row computes. Prompts should come longest first (less padding).
         """
         torch = self._torch
+        size = self.config.batch_size
+        generated: list[list[int]] = [[] for _ in prompts_ids]
+        waiting = list(range(len(prompts_ids)))
+        alive: list[int] = []
+        cache: Any = None
+        mask: Any = None
+        step: Any = None
+        joinable = True
+
+        def record(rows: list[int], tokens: Any) -> list[int]:
+            """Append each row's new token; return the positions of the rows still going."""
+            keep = []
+            for position, (row, token) in enumerate(zip(rows, tokens.tolist())):
+                generated[row].append(token)
+                if token in self._stop_ids or len(generated[row]) >= decodings[row].max_tokens \
+                        or self._hit_stop_string(generated[row], decodings[row]):
+                    self._report(1, len(generated[row]))
+                else:
+                    keep.append(position)
+            return keep
+
+        with torch.inference_mode():
+            while waiting or alive:
+                if waiting and (not alive or (joinable and len(alive) <= size // 2)):
+                    joining, waiting = waiting[: size - len(alive)], waiting[size - len(alive):]
+                    new_cache, new_mask, new_step = self._prefill([prompts_ids[i] for i in joining])
+                    keep = record(joining, new_step)
+                    joinable = joinable and _is_plain_dynamic(new_cache)
+                    if keep:
+                        selected = torch.tensor(keep)
+                        if len(keep) < len(joining):
+                            new_cache.batch_select_indices(selected)
+                        joining, new_mask, new_step = [joining[i] for i in keep], new_mask[selected], new_step[selected]
+                        if alive:
+                            mask = _join_caches(torch, cache, mask, new_cache, new_mask)
+                            step = torch.cat([step, new_step])
+                        else:
+                            cache, mask, step = new_cache, new_mask, new_step
+                        alive = alive + joining
+                    if not alive:
+                        continue
+                mask = torch.cat([mask, mask.new_ones((len(alive), 1))], dim=-1)
+                positions = mask.sum(-1, keepdim=True) - 1
+                logits = self.model(input_ids=step[:, None], attention_mask=mask, position_ids=positions,
+                                    past_key_values=cache, use_cache=True).logits
+                step = logits[:, -1].argmax(-1)
+                keep = record(alive, step)
+                if len(keep) < len(alive):
+                    if not keep:
+                        alive, cache, mask, step = [], None, None, None
+                        continue
+                    selected = torch.tensor(keep)
+                    cache.batch_select_indices(selected)
+                    mask, step = mask[selected], step[selected]
+                    alive = [alive[i] for i in keep]
+                    if joinable:
+                        mask = _drop_empty_columns(cache, mask)
+        return generated
+
+    def _prefill(self, batch: list[list[int]]) -> tuple[Any, Any, Any]:
+        """Run prompts through the model: (their KV cache, attention mask, first greedy token)."""
         from transformers import DynamicCache
 
         input_ids, mask = self._left_padded(batch)
         cache = DynamicCache()
         positions = (mask.cumsum(-1) - 1).clamp(min=0)
-        generated: list[list[int]] = [[] for _ in batch]
-        alive = list(range(len(batch)))
-        with torch.inference_mode():
-            logits = self.model(input_ids=input_ids, attention_mask=mask, position_ids=positions,
-                                past_key_values=cache, use_cache=True, logits_to_keep=1).logits
-            while True:
-                step = logits[:, -1].argmax(-1)
-                keep = []
-                for index, (row, token) in enumerate(zip(alive, step.tolist())):
-                    generated[row].append(token)
-                    if not (token in self._stop_ids or len(generated[row]) >= decoding.max_tokens
-                            or self._hit_stop_string(generated[row], decoding)):
-                        keep.append(index)
-                if not keep:
-                    break
-                if len(keep) < len(alive):
-                    selected = torch.tensor(keep)
-                    cache.batch_select_indices(selected)
-                    mask, step = mask[selected], step[selected]
-                    alive = [alive[i] for i in keep]
-                mask = torch.cat([mask, mask.new_ones((len(alive), 1))], dim=-1)
-                positions = mask.sum(-1, keepdim=True) - 1
-                logits = self.model(input_ids=step[:, None], attention_mask=mask, position_ids=positions,
-                                    past_key_values=cache, use_cache=True).logits
-        return generated
+        logits = self.model(input_ids=input_ids, attention_mask=mask, position_ids=positions,
+                            past_key_values=cache, use_cache=True, logits_to_keep=1).logits
+        return cache, mask, logits[:, -1].argmax(-1)
 
     def _hit_stop_string(self, tokens: list[int], decoding: Decoding) -> bool:
         if not decoding.stop:
@@ -327,7 +376,8 @@ class HFEngine:
             error = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         _free_memory(self._torch)
         if len(batch) == 1:
-            width = len(batch[0]) if isinstance(batch[0], list) else 0
+            first: Any = batch[0]
+            width = len(first[0] if isinstance(first, tuple) else first) if isinstance(first, (list, tuple)) else 0
             raise EngineOutOfMemory(
                 f"the hf engine ran out of memory ({error}) on a single request"
                 + (f" of {width} tokens" if width else "")
@@ -409,6 +459,37 @@ def _free_memory(torch: Any) -> None:
     gc.collect()
     if torch.cuda.is_available():
         torch.cuda.empty_cache()
+
+
+def _is_plain_dynamic(cache: Any) -> bool:
+    """Whether every layer of the cache is a plain growing KV cache (no sliding window,
+    no extra state), whose rows can be padded and joined by _join_caches."""
+    from transformers.cache_utils import DynamicLayer
+
+    layers: list[Any] = getattr(cache, "layers", None) or []
+    return bool(layers) and all(type(layer) is DynamicLayer and layer.is_initialized for layer in layers)
+
+
+def _join_caches(torch: Any, cache: Any, mask: Any, new_cache: Any, new_mask: Any) -> Any:
+    """Append new_cache's rows to cache (in place), left-padding the shorter one with masked
+    empty positions; return the joined attention mask."""
+    width = max(mask.shape[1], new_mask.shape[1])
+    pad_old, pad_new = width - mask.shape[1], width - new_mask.shape[1]
+    left = torch.nn.functional.pad
+    for old, new in zip(cache.layers, new_cache.layers):
+        old.keys = torch.cat([left(old.keys, (0, 0, pad_old, 0)), left(new.keys, (0, 0, pad_new, 0))])
+        old.values = torch.cat([left(old.values, (0, 0, pad_old, 0)), left(new.values, (0, 0, pad_new, 0))])
+    return torch.cat([left(mask, (pad_old, 0)), left(new_mask, (pad_new, 0))])
+
+
+def _drop_empty_columns(cache: Any, mask: Any) -> Any:
+    """Cut the leading positions no remaining row attends to (left over from ended rows)."""
+    first = int(mask.any(0).int().argmax())
+    if first == 0:
+        return mask
+    for layer in cache.layers:
+        layer.keys, layer.values = layer.keys[:, :, first:], layer.values[:, :, first:]
+    return mask[:, first:]
 
 
 def _strip_after_stop(row: list[int], stop_ids: list[int]) -> tuple[list[int], bool]:

@@ -18,6 +18,13 @@ def tiny(tiny_model_dir: Path):
     engine.close()
 
 
+@pytest.fixture(scope="module")
+def lively_model_dir(make_tiny_model) -> Path:
+    """A tiny model with larger weights: its replies depend on the whole context (the
+    default tiny model mostly repeats its last token), so mixed-up rows would show."""
+    return make_tiny_model("tiny-lively", initializer_range=0.2)
+
+
 TEXTS = ["a", "The cat sat on the mat and looked out of the window.", "Hello there.",
          "One two three four five six seven eight nine ten eleven twelve.", "Short one.", "Mid length sentence here."]
 
@@ -86,6 +93,55 @@ def test_generate_is_greedy_deterministic_and_ordered(tiny) -> None:
     assert [c.text for c in first] == [c.text for c in reversed(second)]
     assert all(c.n_tokens <= 6 for c in first)
     assert all(c.finish_reason in ("stop", "length") for c in first)
+
+
+def test_rows_joining_and_leaving_a_running_batch_do_not_change_replies(lively_model_dir: Path) -> None:
+    """Greedy rows of different lengths and limits share one refilled batch (2 rows here);
+    each reply must equal the one the request gets alone."""
+    engine = load_engine("hf", Checkpoint(model=str(lively_model_dir)), EngineConfig(batch_size=2, threads=1))
+    limits = [3, 9, 1, 6, 2, 8]
+    requests = [GenerateRequest(t, Decoding(max_tokens=n)) for t, n in zip(TEXTS, limits)]
+    together = engine.generate(requests)
+    assert len({c.text for c in together}) == len(requests)
+    alone = [engine.generate([r])[0] for r in requests]
+    assert [c.text for c in together] == [c.text for c in alone]
+    assert [c.n_tokens for c in together] == [c.n_tokens for c in alone]
+    assert all(c.n_tokens <= n for c, n in zip(together, limits))
+    assert any(c.n_tokens == 9 for c in together)  # the longest row outlived its first batch partners
+
+
+def test_each_greedy_row_keeps_its_own_stop_string(tiny) -> None:
+    prompt = "Once upon a time"  # the tiny model continues it with words
+    free = tiny.generate([GenerateRequest(prompt, Decoding(max_tokens=12))])[0]
+    words = free.text.split()
+    assert len(set(words)) >= 2, free.text
+    stop = words[-1]
+    both = tiny.generate([GenerateRequest(prompt, Decoding(max_tokens=12, stop=(stop,))),
+                          GenerateRequest(prompt, Decoding(max_tokens=12))])
+    assert stop not in both[0].text and both[0].finish_reason == "stop"
+    assert both[1].text == free.text
+
+
+def test_shared_head_attention_gives_bit_identical_logits(lively_model_dir: Path) -> None:
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from capcheck.engines import hf_attention
+
+    reference = AutoModelForCausalLM.from_pretrained(lively_model_dir, attn_implementation="sdpa").eval()
+    shared = AutoModelForCausalLM.from_pretrained(lively_model_dir, attn_implementation=hf_attention.register()).eval()
+    assert shared.config.num_key_value_heads < shared.config.num_attention_heads  # the case it is for
+    ids = torch.tensor([[0, 0, 5, 6, 7, 8], [1, 2, 3, 4, 5, 6]])
+    mask = torch.tensor([[0, 0, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1]])
+    with torch.inference_mode():
+        for kwargs in ({"attention_mask": mask}, {}):
+            assert torch.equal(reference(input_ids=ids, **kwargs).logits, shared(input_ids=ids, **kwargs).logits)
+
+
+def test_engine_loads_the_shared_head_attention(tiny) -> None:
+    from capcheck.engines import hf_attention
+
+    assert tiny.model.config._attn_implementation == hf_attention.NAME
 
 
 def test_generate_ignores_the_checkpoints_generation_config(tiny_model_dir: Path, tmp_path: Path) -> None:
