@@ -198,6 +198,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
                 capcheck.add_suite(suite, source=_relative(item, session.config))
             except CapcheckError as exc:
                 raise pytest.UsageError(str(exc)) from None
+    # A wrong --model is a usage error before any test runs, not a failure of every suite.
+    if capcheck.suites and not session.config.getoption("collectonly"):
+        try:
+            capcheck.check_checkpoint()
+        except CapcheckError as exc:
+            raise pytest.UsageError(f"capcheck could not run: {exc}") from None
 
 
 def _relative(item: pytest.Item, config: pytest.Config) -> str:

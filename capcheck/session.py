@@ -76,6 +76,15 @@ class CapcheckSession:
         self.suites[suite.name] = suite
         self.suite_files[suite.name] = source
 
+    def check_checkpoint(self) -> None:
+        """Check an explicit --model / --adapter before anything runs (cheap: files and
+        headers, no weights loaded); raises CheckpointError with what to pass instead."""
+        settings = self.settings
+        if settings.model is None and settings.adapter is None:
+            return  # the embedded default: converted on first use, when the session runs
+        checkpoints.resolve(settings.model, settings.adapter, allow_pickle=settings.allow_pickle,
+                            trust_remote_code=settings.trust_remote_code)
+
     # --- running ------------------------------------------------------------------
 
     def verdict(self, name: str) -> Verdict:

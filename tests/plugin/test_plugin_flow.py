@@ -135,7 +135,8 @@ def test_unknown_pyproject_key_is_a_usage_error(pytester: pytest.Pytester, engin
     result.stderr.fnmatch_lines(["*unknown key(s) engin*"])
 
 
-def test_bad_model_path_fails_every_suite_with_a_clear_message(pytester: pytest.Pytester, engines: Engines) -> None:
+def test_bad_model_path_is_a_usage_error_before_any_test_runs(pytester: pytest.Pytester, engines: Engines) -> None:
     result = pytester.runpytest("--model", str(pytester.path / "no-model"), "-p", "no:cacheprovider")
-    result.assert_outcomes(failed=2)
-    result.stdout.fnmatch_lines(["*capcheck could not run: --model * no such directory*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.assert_outcomes()  # nothing ran
+    result.stderr.fnmatch_lines(["*capcheck could not run: --model * no such directory*"])
