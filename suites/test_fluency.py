@@ -12,7 +12,7 @@ fluency = Suite.from_jsonl(
     direction="lower",
     chance=None,
     tolerance=0.05,  # nats per token, about 5% perplexity
-    quick_size=40,
+    quick_size=30,
     description="mean per-token loss on 160 passages of general English (lower is better)",
 )
 

@@ -25,7 +25,7 @@ generation = Suite.from_jsonl(
     chance=0.0,
     tolerance=0.05,
     decoding=Decoding(max_tokens=128),
-    quick_size=40,
+    quick_size=30,
     description="writes 2-4 clean, on-topic sentences (harper lint errors per 100 words; degenerate replies score 0)",
 )
 

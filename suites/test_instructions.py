@@ -13,7 +13,7 @@ instructions = Suite.from_jsonl(
     chance=0.0,  # an empty, looping or off-topic reply fails every check
     tolerance=0.05,
     decoding=Decoding(max_tokens=96),
-    quick_size=60,
+    quick_size=40,
     description="share of prompts whose every constraint is met by an on-topic, non-degenerate reply",
 )
 

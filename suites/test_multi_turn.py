@@ -13,7 +13,7 @@ multi_turn = Suite.from_jsonl(
     chance=0.1,  # recall choices are 1 in 3; written answers are ~0 by guessing
     tolerance=0.04,
     decoding=Decoding(max_tokens=48),
-    quick_size=60,
+    quick_size=40,
     description="share of turn checks and recall choices passed per conversation (replies fed back as history)",
 )
 

@@ -14,7 +14,7 @@ reasoning = Suite.from_jsonl(
     tolerance=0.03,
     decoding=Decoding(max_tokens=40),
     system_prompt="Give only the final answer, in one short line.",
-    quick_size=70,
+    quick_size=60,
     description="share of short reasoning problems answered right: one committed answer, no hedging",
 )
 
