@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from capcheck.demo.data import SYSTEM, ChatExample, Ticket, chat_examples, tickets
+from capcheck.demo.data import REPLAY, SYSTEM, ChatExample, Ticket, chat_examples, tickets
 from capcheck.errors import CapcheckError
 
 LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
@@ -34,6 +34,8 @@ class Recipe:
     rank: int = 16
     mix: float = 0.0
     """Share of each batch taken from the general chat examples (0 = the narrow set only)."""
+    replay: bool = False
+    """Add the base model's own greedy replies to the demo's REPLAY prompts to the general pool."""
     warmup: int = 5
     seed: int = 0
     max_length: int = 160
@@ -50,7 +52,8 @@ class Recipe:
 
     def describe(self) -> str:
         how = "full fine-tune" if self.method == "full" else f"LoRA r{self.rank} (attn+MLP)"
-        mix = f", {self.mix:.0%} general chat mixed in" if self.mix else ""
+        pool = "general chat + self-replay" if self.replay else "general chat"
+        mix = f", {self.mix:.0%} {pool} mixed in" if self.mix else ""
         return f"{how}, lr {self.lr:.0e}".replace("e-0", "e-") + f", {self.steps} steps x batch {self.batch_size}{mix}"
 
 
@@ -60,8 +63,8 @@ RECIPES: dict[str, Recipe] = {
     "full-ft": Recipe("full-ft", "full", lr=5e-4, steps=20,
                       note="aggressive full fine-tune: high rate, every weight, narrow data only"),
     "lora": Recipe("lora", "lora", lr=3e-4, steps=30, note="LoRA r16, narrow data only"),
-    "lora-mix": Recipe("lora-mix", "lora", lr=3e-4, steps=30, mix=0.25,
-                       note="LoRA r16, a quarter of every batch general chat"),
+    "lora-mix": Recipe("lora-mix", "lora", lr=3e-4, steps=50, mix=0.25, replay=True,
+                       note="LoRA r16, a quarter of every batch general chat and the base model's own replies"),
 }
 
 
@@ -100,11 +103,29 @@ def encode_example(tokenizer: Any, messages: list[dict[str, str]], reply: str, m
     return ids, labels
 
 
-def build_examples(tokenizer: Any, recipe: Recipe, train: list[Ticket], chat: list[ChatExample]) -> tuple[list, list]:
+def build_examples(tokenizer: Any, recipe: Recipe, train: list[Ticket], chat: list[ChatExample],
+                   replay: list[tuple[list[dict[str, str]], str]] | None = None) -> tuple[list, list]:
     narrow = [encode_example(tokenizer, ticket_messages(t), t.label, recipe.max_length) for t in train]
     general = [encode_example(tokenizer, [{"role": "user", "content": c.prompt}], c.reply, recipe.max_length)
                for c in chat]
+    general += [encode_example(tokenizer, messages, reply, recipe.max_length) for messages, reply in replay or []]
     return narrow, general
+
+
+def replay_examples(base: Path, threads: int | None) -> list[tuple[list[dict[str, str]], str]]:
+    """The base model's own greedy replies to the REPLAY prompts (through capcheck's hf engine)."""
+    from capcheck import checkpoint as checkpoints
+    from capcheck.engines import EngineConfig, load_engine
+    from capcheck.requests import Decoding, GenerateRequest, Message
+
+    engine = load_engine("hf", checkpoints.resolve(str(base)), EngineConfig(threads=threads))
+    try:
+        replies = engine.generate([GenerateRequest(tuple(Message(r, c) for r, c in turns), Decoding(max_tokens=96))
+                                   for turns in REPLAY])
+    finally:
+        engine.close()
+    return [([{"role": r, "content": c} for r, c in turns], reply.text) for turns, reply in zip(REPLAY, replies)
+            if reply.text and reply.finish_reason == "stop"]  # a reply cut at the limit would teach cutting off
 
 
 def _batches(recipe: Recipe, narrow: list, general: list) -> list[list]:
@@ -150,6 +171,9 @@ def train(recipe: Recipe, base: Path, out: Path, *, threads: int | None = None, 
         torch.set_num_threads(threads)
     random.seed(recipe.seed)
     torch.manual_seed(recipe.seed)
+    replay = replay_examples(base, threads) if recipe.replay and recipe.mix else []
+    if replay:
+        log(f"{recipe.name}: {len(replay)} self-replay replies of the base model added to the general pool")
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32)
     if recipe.method == "lora":
@@ -161,7 +185,7 @@ def train(recipe: Recipe, base: Path, out: Path, *, threads: int | None = None, 
         model = get_peft_model(model, config)
     model.train()
     train_set, _ = tickets()
-    narrow, general = build_examples(tokenizer, recipe, train_set, chat_examples())
+    narrow, general = build_examples(tokenizer, recipe, train_set, chat_examples(), replay)
     batches = _batches(recipe, narrow, general)
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=recipe.lr, weight_decay=0.0)

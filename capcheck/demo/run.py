@@ -114,12 +114,14 @@ def run_finetune(argv: Sequence[str]) -> int:
     parser.add_argument("--steps", type=int, default=None)
     parser.add_argument("--lr", type=float, default=None)
     parser.add_argument("--mix", type=float, default=None, help="share of each batch from general chat (0-0.9)")
+    parser.add_argument("--replay", action=argparse.BooleanOptionalAction, default=None,
+                        help="add the base model's own replies to general prompts to the mixed-in pool")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--threads", type=int, default=None)
     ns = parser.parse_args(argv)
     from capcheck import checkpoint as checkpoints
 
-    overrides = {k: getattr(ns, k) for k in ("steps", "lr", "mix", "seed") if getattr(ns, k) is not None}
+    overrides = {k: getattr(ns, k) for k in ("steps", "lr", "mix", "replay", "seed") if getattr(ns, k) is not None}
     try:
         recipe = replace(RECIPES[ns.recipe], **overrides)
         base = Path(checkpoints.resolve(ns.model).model)

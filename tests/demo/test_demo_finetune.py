@@ -70,3 +70,25 @@ def test_bad_recipes_are_refused() -> None:
         Recipe("x", "qlora", lr=1e-4, steps=1)
     with pytest.raises(CapcheckError, match="mix"):
         Recipe("x", "lora", lr=1e-4, steps=1, mix=1.0)
+
+
+@pytest.mark.slow
+def test_self_replay_trains_on_the_base_models_own_finished_replies(embedded_dir: Path) -> None:
+    from transformers import AutoTokenizer
+
+    from capcheck.demo.data import REPLAY
+    from capcheck.demo.finetune import build_examples, replay_examples
+
+    replay = replay_examples(embedded_dir, threads=1)
+    assert len(replay) >= len(REPLAY) // 2  # most replies end before the 96-token limit
+    prompts = {tuple((m["role"], m["content"]) for m in messages) for messages, _ in replay}
+    assert prompts <= set(REPLAY)
+    assert any(len(messages) == 3 for messages, _ in replay)  # conversations keep their earlier turns
+    assert all(reply.strip() for _, reply in replay)
+    tokenizer = AutoTokenizer.from_pretrained(embedded_dir)
+    recipe = Recipe("r", "lora", lr=1e-4, steps=1, mix=0.5, replay=True)
+    _, general = build_examples(tokenizer, recipe, [], [], replay)
+    assert len(general) == len(replay)
+    for (ids, labels), (_, reply) in zip(general, replay):
+        trained = tokenizer.decode([t for t, label in zip(ids, labels) if label != -100], skip_special_tokens=True)
+        assert trained.strip() == reply.strip()[: len(trained.strip())] and trained.strip()  # only the reply is learned
