@@ -82,8 +82,12 @@ class CapcheckSession:
         settings = self.settings
         if settings.model is None and settings.adapter is None:
             return  # the embedded default: converted on first use, when the session runs
-        checkpoints.resolve(settings.model, settings.adapter, allow_pickle=settings.allow_pickle,
-                            trust_remote_code=settings.trust_remote_code)
+        try:
+            checkpoints.resolve(settings.model, settings.adapter, allow_pickle=settings.allow_pickle,
+                                trust_remote_code=settings.trust_remote_code)
+        except CapcheckError as exc:
+            self._ran, self._error = True, exc  # so --capcheck-report still says why
+            raise
 
     # --- running ------------------------------------------------------------------
 

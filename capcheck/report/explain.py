@@ -140,17 +140,22 @@ def _case_lines(change: CaseChange) -> list[str]:
     head += f" score {fmt(base.score)} -> {fmt(cand.score)}"
     lines = [head]
     pad = "        "
+
+    def field(label: str, text: str) -> str:
+        # Continuation lines of a multi-line value stay under the value, not at the margin.
+        return f"{pad}{label:<11}" + text.replace("\n", "\n" + pad + " " * 11)
+
     if cand.prompt:
-        lines.append(f"{pad}prompt:    {clip(cand.prompt)}")
+        lines.append(field("prompt:", clip(cand.prompt)))
     if cand.expected:
-        lines.append(f"{pad}expected:  {clip(cand.expected)}")
+        lines.append(field("expected:", clip(cand.expected)))
     if base.output or cand.output:
         old, new = clip(base.output), clip(cand.output)
         flat_old, flat_new = " ".join(base.output.split()), " ".join(cand.output.split())
         if flat_old and flat_new and flat_old != flat_new and max(len(flat_old), len(flat_new)) <= MAX_FIELD_CHARS:
             old, new = aligned(flat_old, flat_new)  # short enough to line up word by word
-        lines.append(f"{pad}base:      {old}")
-        lines.append(f"{pad}candidate: {new}")
+        lines.append(field("base:", old))
+        lines.append(field("candidate:", new))
         if base.output and cand.output and base.output != cand.output:
-            lines.append(f"{pad}diff:      {clip(word_diff(base.output, cand.output))}")
+            lines.append(field("diff:", clip(word_diff(base.output, cand.output))))
     return lines

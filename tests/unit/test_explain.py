@@ -55,3 +55,14 @@ def test_many_categories_share_the_budget() -> None:
     text = explain(verdict)
     assert "(3 of 6 categories)" in text and text.count("    - ") == MAX_CASES_SHOWN
     assert text.index("  k0: 10 worse") < text.index("  k1: 9 worse") < text.index("  k2: 8 worse")
+
+
+def test_multi_line_fields_stay_indented_under_their_label() -> None:
+    from capcheck.report.explain import _case_lines
+    from capcheck.verdict import CaseChange
+
+    base = CaseResult(id="d/0", score=3.0, category="d", prompt="Vet: Hello.\nOwner: She stopped eating.", output="")
+    cand = CaseResult(id="d/0", score=6.0, category="d", prompt="Vet: Hello.\nOwner: She stopped eating.", output="")
+    lines = "\n".join(_case_lines(CaseChange(base, cand))).splitlines()
+    assert lines[1] == "        prompt:    Vet: Hello."
+    assert lines[2] == "                   Owner: She stopped eating."
