@@ -232,7 +232,7 @@ class CapcheckSession:
         if self.settings.calibrate:
             return self._calibrate(suite, result, expected, tolerance, engine)
         return judge(result, expected, tolerance, self.policy, candidate_engine=engine.name,
-                     noise=self.noise_floors.get(suite.name))
+                     noise=self.noise_floors.get(suite.name), candidate_dtype=engine.dtype)
 
     # --- calibrating (capcheck calibrate) ---------------------------------------------
 

@@ -106,7 +106,7 @@ class Verdict:
 
 
 def judge(candidate: SuiteResult, baseline: Baseline, tolerance: float, policy: Policy, candidate_engine: str = "",
-          noise: NoiseFloor | None = None) -> Verdict:
+          noise: NoiseFloor | None = None, candidate_dtype: str = "") -> Verdict:
     """Compare on the case ids both results share (a quick run uses the baseline's matching cases)."""
     base_by_id = baseline.result.by_id
     pairs = [(base_by_id[c.id], c) for c in candidate.cases if c.id in base_by_id]
@@ -139,9 +139,14 @@ def judge(candidate: SuiteResult, baseline: Baseline, tolerance: float, policy: 
             verdict.notes.append("the noise floor was measured on another version of the suite and is ignored; "
                                  "re-measure it with `capcheck calibrate`")
     decide(verdict, policy)
-    base_engine = baseline.engine.get("name", "")
+    base_engine, base_dtype = baseline.engine.get("name", ""), baseline.engine.get("dtype", "")
     if candidate_engine and base_engine and candidate_engine != base_engine:
         verdict.notes.append(f"baseline recorded with engine '{base_engine}', candidate run with '{candidate_engine}'")
+    if candidate_dtype and base_dtype and candidate_dtype != base_dtype and verdict.noise is None:
+        verdict.notes.append(
+            f"baseline recorded in {base_dtype}, candidate run in {candidate_dtype}: what the dtype alone changes "
+            f"counts as a change here. Gate in {base_dtype}, record baselines in {candidate_dtype}, or measure "
+            f"the dtype's noise floor once with `capcheck calibrate --dtype {candidate_dtype}` (docs/statistics.md)")
     if missing:
         verdict.notes.append(f"{len(missing)} case(s) have no baseline result and were left out")
     return verdict

@@ -116,3 +116,13 @@ def test_holm_family_skips_suites_that_were_not_compared() -> None:
     apply_holm(one, Policy(holm=True))
     assert one[0].status == Status.REGRESSED and one[0].p_adjusted == pytest.approx(1 / 32)
     assert missing.p_adjusted is None and missing.status == Status.MISSING
+
+
+def test_a_dtype_other_than_the_baselines_says_how_to_account_for_it() -> None:
+    same = judge(result(flips(0)), baseline(flips(0)), 0.02, Policy(), candidate_dtype="float32")
+    assert not any("dtype" in n for n in same.notes)
+    other = judge(result(flips(0)), baseline(flips(0)), 0.02, Policy(), candidate_dtype="bfloat16")
+    assert any("recorded in float32, candidate run in bfloat16" in n and "capcheck calibrate --dtype bfloat16" in n
+               for n in other.notes)
+    calibrated = judge(result(flips(0)), baseline(flips(0)), 0.02, Policy(), candidate_dtype="bfloat16", noise=floor(3))
+    assert not any("dtype" in n for n in calibrated.notes)  # a measured noise floor already accounts for it
