@@ -2,8 +2,8 @@
 
     python scripts/detection_table.py [--demo capcheck-demo] [--full] [--rows base,bf16-b8,noise-0.005,...]
 
-Models: the base model (a re-run of the baseline settings), the false-alarm check (the
-base model with --batch-size 8 --dtype bfloat16, which must pass every suite), the demo's
+Models: the base model (a re-run of the baseline settings), the false-alarm checks (the
+base model with --batch-size 8 --dtype bfloat16, and with --batch-size 8 alone), the demo's
 fine-tunes (full FT, LoRA, LoRA with mixing: read from a finished `capcheck demo` folder,
 whose gate ran the same code in the same mode, or gated here when --regate is given) and
 weight-noise copies (std 0.005, 0.01, 0.02; made with `capcheck damage` when missing).
@@ -50,7 +50,9 @@ def markdown_row(label: str, row: dict) -> str:
 
 
 def gate_row(model: str, adapter: str | None, quick: bool, **kwargs: object) -> dict:
-    run = run_gate(model, adapter, PROJECT / "suites", PROJECT, quick=quick, **kwargs)  # type: ignore[arg-type]
+    # Never from the result cache: it keys on requests, not batch size, so a re-run of the
+    # base model with another batch size would be answered without running anything.
+    run = run_gate(model, adapter, PROJECT / "suites", PROJECT, quick=quick, no_cache=True, **kwargs)  # type: ignore[arg-type]
     return {"seconds": round(run.seconds, 1), "failed": run.failed, "suites": {
         v.suite: {"status": v.status.value, "base": v.base_score, "candidate": v.candidate_score, "n": v.n}
         for v in run.verdicts}}
@@ -78,6 +80,8 @@ def main() -> int:
         plan.append((key, label, spec if (ns.regate or key not in gated) else {"from_demo": gated[key]}))
     plan.append(("bf16-b8", "base, --batch-size 8 --dtype bfloat16 (false-alarm check)",
                  {"model": base, "batch_size": 8, "dtype": "bfloat16"}))
+    plan.append(("b8", "base, --batch-size 8 (float32; false-alarm check of the batch size alone)",
+                 {"model": base, "batch_size": 8}))
     plan += [(f"noise-{s:g}", f"weight noise std {s:g}", {"noise": s}) for s in sorted(NOISE, reverse=True)]
     plan.append(("base", "base (baseline settings)", {"model": base}))
     wanted = set(ns.rows.split(",")) if ns.rows else None

@@ -59,14 +59,15 @@ class GateRun:
 
 
 def run_gate(model: str, adapter: str | None, suites_path: Path, project: Path, *, quick: bool = True,
-             threads: int | None = None, batch_size: int | None = None, dtype: str | None = None) -> GateRun:
+             threads: int | None = None, batch_size: int | None = None, dtype: str | None = None,
+             no_cache: bool = False) -> GateRun:
     """`capcheck gate` in-process: the same settings merge, session and verdict rule."""
     from capcheck.session import CapcheckSession
     from capcheck.settings import merge, pyproject_defaults
     from capcheck.suites_loader import load_suite_files
 
     cli = {"model": model, "adapter": adapter, "quick": quick, "threads": threads, "engine": "hf",
-           "batch_size": batch_size, "dtype": dtype, "base": "smollm2-135m-instruct"}
+           "batch_size": batch_size, "dtype": dtype, "base": "smollm2-135m-instruct", "no_cache": no_cache}
     settings = merge(cli, pyproject_defaults(project))
     session = CapcheckSession(settings, project, record_command="capcheck record")
     for suite in load_suite_files(suites_path):
