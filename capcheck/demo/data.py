@@ -11,6 +11,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from capcheck.requests import Role
+
 LABELS = ("billing", "delivery", "login", "refund", "technical", "cancel")
 
 SYSTEM = (
@@ -256,55 +258,54 @@ def chat_examples() -> list[ChatExample]:
 # keep and short conversations. The replay recipe trains on the base model's own greedy
 # replies to them (generated at the start of training), so it practises keeping what the
 # base model did, not what anyone wrote. None of them is a suite item.
-REPLAY: tuple[tuple[tuple[str, str], ...], ...] = tuple(
-    (("user", turn),) if isinstance(turn, str) else turn
-    for turn in [
-        "How do bees make honey?",
-        "What should I pack for a weekend of hiking?",
-        "Explain in two sentences why bread rises.",
-        "Give me a tip for learning to play chess.",
-        "Why is the sea salty?",
-        "Describe a quiet library in three sentences.",
-        "What is the difference between a lake and a pond?",
-        "Suggest a name for a small bakery.",
-        "How can I keep a houseplant alive while I am on holiday?",
-        "Write two sentences about autumn in a city park.",
-        "Name three instruments in an orchestra, as a numbered list.",
-        "List four vegetables that grow well in a cold climate, one per line with a dash.",
-        "Answer in one word: what colour is a ripe banana?",
-        "Answer with yes or no: is the sun a star?",
-        "Reply in capital letters only: wish me luck for my exam.",
-        "Write a sentence about trains using only lowercase letters.",
-        "Describe a thunderstorm in fewer than twenty words.",
-        "Give a JSON object with the keys \"city\" and \"country\" for the capital of Italy.",
-        "Write a short greeting for a birthday card and end it with the words \"see you soon\".",
-        "Explain what a bridge does, without using any commas.",
-        "What is 15 plus 27?",
-        "If a shop opens at 9 and closes at 5, how many hours is it open?",
-        "Tom is taller than Sam, and Sam is taller than Ben. Who is the shortest?",
-        "What comes next: 3, 6, 9, 12, ...?",
-        "Rewrite this sentence correctly: \"the dogs runs fast in the park\".",
-        "Summarise in one sentence why people enjoy music.",
-        (("user", "My cat is called Pepper. Remember that, please."),
-         ("assistant", "Of course! Your cat is called Pepper."),
-         ("user", "What is my cat's name?")),
-        (("user", "I live in Bergen and I love rainy days."),
-         ("assistant", "Bergen is known for its rain, so you are in the right place!"),
-         ("user", "Which city do I live in? Answer with the city only.")),
-        (("user", "From now on, answer every question with a single word."),
-         ("assistant", "Understood."),
-         ("user", "What animal barks?")),
-        (("user", "I have 4 apples."),
-         ("assistant", "Okay, you have 4 apples."),
-         ("user", "I buy 3 more. How many apples do I have now?")),
-        (("user", "My favourite colour is green."),
-         ("assistant", "Green is a lovely colour."),
-         ("user", "Sorry, I meant blue. What is my favourite colour?")),
-        (("user", "Please answer in capital letters from now on."),
-         ("assistant", "OKAY, I WILL."),
-         ("user", "What do cows drink?")),
-    ]
-)
+_Turns = tuple[tuple[Role, str], ...]
+_REPLAY_ITEMS: list[str | _Turns] = [
+    "How do bees make honey?",
+    "What should I pack for a weekend of hiking?",
+    "Explain in two sentences why bread rises.",
+    "Give me a tip for learning to play chess.",
+    "Why is the sea salty?",
+    "Describe a quiet library in three sentences.",
+    "What is the difference between a lake and a pond?",
+    "Suggest a name for a small bakery.",
+    "How can I keep a houseplant alive while I am on holiday?",
+    "Write two sentences about autumn in a city park.",
+    "Name three instruments in an orchestra, as a numbered list.",
+    "List four vegetables that grow well in a cold climate, one per line with a dash.",
+    "Answer in one word: what colour is a ripe banana?",
+    "Answer with yes or no: is the sun a star?",
+    "Reply in capital letters only: wish me luck for my exam.",
+    "Write a sentence about trains using only lowercase letters.",
+    "Describe a thunderstorm in fewer than twenty words.",
+    "Give a JSON object with the keys \"city\" and \"country\" for the capital of Italy.",
+    "Write a short greeting for a birthday card and end it with the words \"see you soon\".",
+    "Explain what a bridge does, without using any commas.",
+    "What is 15 plus 27?",
+    "If a shop opens at 9 and closes at 5, how many hours is it open?",
+    "Tom is taller than Sam, and Sam is taller than Ben. Who is the shortest?",
+    "What comes next: 3, 6, 9, 12, ...?",
+    "Rewrite this sentence correctly: \"the dogs runs fast in the park\".",
+    "Summarise in one sentence why people enjoy music.",
+    (("user", "My cat is called Pepper. Remember that, please."),
+     ("assistant", "Of course! Your cat is called Pepper."),
+     ("user", "What is my cat's name?")),
+    (("user", "I live in Bergen and I love rainy days."),
+     ("assistant", "Bergen is known for its rain, so you are in the right place!"),
+     ("user", "Which city do I live in? Answer with the city only.")),
+    (("user", "From now on, answer every question with a single word."),
+     ("assistant", "Understood."),
+     ("user", "What animal barks?")),
+    (("user", "I have 4 apples."),
+     ("assistant", "Okay, you have 4 apples."),
+     ("user", "I buy 3 more. How many apples do I have now?")),
+    (("user", "My favourite colour is green."),
+     ("assistant", "Green is a lovely colour."),
+     ("user", "Sorry, I meant blue. What is my favourite colour?")),
+    (("user", "Please answer in capital letters from now on."),
+     ("assistant", "OKAY, I WILL."),
+     ("user", "What do cows drink?")),
+]
+REPLAY: tuple[_Turns, ...] = tuple((("user", item),) if isinstance(item, str) else item for item in _REPLAY_ITEMS)
 
 
 # Asked of every model in the demo to show, in words, whether it still converses.
