@@ -70,7 +70,7 @@ def test_engine_reporting_more_parts_than_requests_is_capped() -> None:
     assert "3/3" in screen.getvalue()
 
 
-def test_hf_engine_reports_every_batch(tiny_model_dir) -> None:
+def test_hf_engine_reports_every_reply_and_scoring_batch(tiny_model_dir) -> None:
     from capcheck.checkpoint import resolve
     from capcheck.engines.base import EngineConfig
     from capcheck.engines.hf import HFEngine
@@ -80,7 +80,8 @@ def test_hf_engine_reports_every_batch(tiny_model_dir) -> None:
     seen: list[tuple[int, int]] = []
     engine.progress = lambda done, tokens: seen.append((done, tokens))
     out = engine.generate([GenerateRequest(f"Count to {i}", Decoding(max_tokens=4)) for i in range(5)])
-    assert [d for d, _ in seen] == [2, 2, 1] and sum(t for _, t in seen) == sum(c.n_tokens for c in out)
+    # Greedy replies are reported one by one as they end (the batch is refilled, not finished).
+    assert [d for d, _ in seen] == [1] * 5 and sum(t for _, t in seen) == sum(c.n_tokens for c in out)
     seen.clear()
     engine.loglikelihood([LoglikelihoodRequest(f"A {i}", " b") for i in range(3)])
     assert sum(d for d, _ in seen) == 3 and all(t > 0 for _, t in seen)
