@@ -3,7 +3,8 @@
     python scripts/detection_table.py [--demo capcheck-demo] [--full] [--rows base,bf16-b8,noise-0.005,...]
 
 Models: the base model (a re-run of the baseline settings), the false-alarm checks (the
-base model with --batch-size 8 --dtype bfloat16, and with --batch-size 8 alone), the demo's
+base model with --batch-size 8 and --dtype bfloat16 or float16, and with --batch-size 8
+alone), the demo's
 fine-tunes (full FT, LoRA, LoRA with mixing: read from a finished `capcheck demo` folder,
 whose gate ran the same code in the same mode, or gated here when --regate is given) and
 weight-noise copies (std 0.005, 0.01, 0.02; made with `capcheck damage` when missing).
@@ -80,6 +81,8 @@ def main() -> int:
         plan.append((key, label, spec if (ns.regate or key not in gated) else {"from_demo": gated[key]}))
     plan.append(("bf16-b8", "base, --batch-size 8 --dtype bfloat16 (false-alarm check)",
                  {"model": base, "batch_size": 8, "dtype": "bfloat16"}))
+    plan.append(("fp16-b8", "base, --batch-size 8 --dtype float16 (false-alarm check)",
+                 {"model": base, "batch_size": 8, "dtype": "float16"}))
     plan.append(("b8", "base, --batch-size 8 (float32; false-alarm check of the batch size alone)",
                  {"model": base, "batch_size": 8}))
     plan += [(f"noise-{s:g}", f"weight noise std {s:g}", {"noise": s}) for s in sorted(NOISE, reverse=True)]
