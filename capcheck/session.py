@@ -68,6 +68,7 @@ class CapcheckSession:
         self.record_command = record_command
         self._error: Exception | None = None
         self._ran = False
+        self._checkpoint: Checkpoint | None = None
 
     def add_suite(self, suite: Suite, source: str = "") -> None:
         known = self.suites.get(suite.name)
@@ -79,15 +80,21 @@ class CapcheckSession:
     def check_checkpoint(self) -> None:
         """Check an explicit --model / --adapter before anything runs (cheap: files and
         headers, no weights loaded); raises CheckpointError with what to pass instead."""
-        settings = self.settings
-        if settings.model is None and settings.adapter is None:
+        if self.settings.model is None and self.settings.adapter is None:
             return  # the embedded default: converted on first use, when the session runs
         try:
-            checkpoints.resolve(settings.model, settings.adapter, allow_pickle=settings.allow_pickle,
-                                trust_remote_code=settings.trust_remote_code)
+            self._resolve_checkpoint()
         except CapcheckError as exc:
             self._ran, self._error = True, exc  # so --capcheck-report still says why
             raise
+
+    def _resolve_checkpoint(self) -> Checkpoint:
+        """--model / --adapter as a checked Checkpoint, resolved once per session."""
+        if self._checkpoint is None:
+            settings = self.settings
+            self._checkpoint = checkpoints.resolve(settings.model, settings.adapter, allow_pickle=settings.allow_pickle,
+                                                   trust_remote_code=settings.trust_remote_code)
+        return self._checkpoint
 
     # --- running ------------------------------------------------------------------
 
@@ -106,8 +113,7 @@ class CapcheckSession:
     def _run(self) -> None:
         settings = self.settings
         report = self.report
-        checkpoint = checkpoints.resolve(settings.model, settings.adapter, allow_pickle=settings.allow_pickle,
-                                         trust_remote_code=settings.trust_remote_code)
+        checkpoint = self._resolve_checkpoint()
         report.checkpoint = checkpoint
         report.baseline_dir = self.baseline_dir(checkpoint)
         run = {name: (s.quick() if settings.quick else s) for name, s in self.suites.items()}

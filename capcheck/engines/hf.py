@@ -77,7 +77,8 @@ class HFEngine:
         self._pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self._stop_ids[0]
         self._max_length = int(getattr(model.config, "max_position_embeddings", 2048) or 2048)
         self.progress: Callable[[int, int], None] | None = None
-        """Called with (requests done, tokens processed) after each batch; the planner hooks its bar here."""
+        """Called with (requests done, tokens processed) as each greedy reply ends and after each
+        sampled or scoring batch; the planner hooks its bar here."""
 
     @property
     def info(self) -> EngineInfo:
@@ -101,11 +102,16 @@ class HFEngine:
             if r.decoding.temperature > 0:
                 sampled.setdefault(r.decoding, []).append(i)
         for decoding, indices in sampled.items():
-            outs = _sorted_batches([ids[i] for i in indices], self.config.batch_size, lambda b: self._split_on_oom(
-                lambda part: self._completions(self._sample(part, decoding), [decoding] * len(part)), b))
+            outs = _sorted_batches([ids[i] for i in indices], self.config.batch_size,
+                                   lambda b: self._split_on_oom(lambda part: self._sample_batch(part, decoding), b))
             for i, out in zip(indices, outs):
                 results[i] = out
         return results  # type: ignore[return-value]
+
+    def _sample_batch(self, batch: list[list[int]], decoding: Decoding) -> list[Completion]:
+        completions = self._completions(self._sample(batch, decoding), [decoding] * len(batch))
+        self._report(len(completions), sum(c.n_tokens for c in completions))
+        return completions
 
     def _completions(self, rows: list[list[int]], decodings: list[Decoding]) -> list[Completion]:
         completions = []
@@ -115,8 +121,6 @@ class HFEngine:
             text, hit_stop = prompts.cut_at_stop(text, decoding.stop)
             finish = "stop" if ended or hit_stop or len(tokens) < decoding.max_tokens else "length"
             completions.append(Completion(text=text.strip(), n_tokens=len(tokens), finish_reason=finish))
-        if decodings and decodings[0].temperature > 0:  # greedy rows are reported as they finish
-            self._report(len(completions), sum(c.n_tokens for c in completions))
         return completions
 
     def _left_padded(self, batch: list[list[int]]) -> tuple[Any, Any]:
