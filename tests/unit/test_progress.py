@@ -83,5 +83,8 @@ def test_hf_engine_reports_every_reply_and_scoring_batch(tiny_model_dir) -> None
     # Greedy replies are reported one by one as they end (the batch is refilled, not finished).
     assert [d for d, _ in seen] == [1] * 5 and sum(t for _, t in seen) == sum(c.n_tokens for c in out)
     seen.clear()
+    sampled = engine.generate([GenerateRequest(f"Count to {i}", Decoding(max_tokens=3, temperature=0.8)) for i in range(3)])
+    assert [d for d, _ in seen] == [2, 1] and sum(t for _, t in seen) == sum(c.n_tokens for c in sampled)  # per batch
+    seen.clear()
     engine.loglikelihood([LoglikelihoodRequest(f"A {i}", " b") for i in range(3)])
     assert sum(d for d, _ in seen) == 3 and all(t > 0 for _, t in seen)
