@@ -125,6 +125,7 @@ class CapcheckSession:
         start = time.perf_counter()
         config = EngineConfig(
             dtype=settings.dtype, batch_size=settings.batch_size, threads=settings.torch_threads,
+            streams=settings.streams,
             trust_remote_code=settings.trust_remote_code, allow_pickle=settings.allow_pickle,
             extra=dict(settings.engine_extra), show_progress=self.show_progress,
         )

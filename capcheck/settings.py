@@ -22,6 +22,8 @@ class Settings:
     dtype: str = "float32"
     batch_size: int = 32
     threads: int | None = None
+    streams: int | None = None
+    """--capcheck-streams: greedy generation streams side by side on a CPU (hf); None: 2 with 2+ threads."""
     quick: bool = False
     alpha: float = 0.05
     inconclusive: str = "fail"
@@ -48,6 +50,8 @@ class Settings:
             raise CapcheckError(f"inconclusive = {self.inconclusive!r}: use 'fail' or 'pass'.")
         if self.batch_size < 1:
             raise CapcheckError(f"--batch-size {self.batch_size}: must be at least 1.")
+        if self.streams is not None and self.streams < 1:
+            raise CapcheckError(f"--capcheck-streams {self.streams}: must be at least 1.")
         if not 0 < self.alpha < 1:
             raise CapcheckError(f"--capcheck-alpha {self.alpha}: must be between 0 and 1.")
         if self.tolerance is not None and self.tolerance < 0:

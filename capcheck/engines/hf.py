@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 from capcheck.checkpoint import Checkpoint
@@ -30,6 +32,13 @@ R = TypeVar("R")
 _TOKENS_PER_SCORING_BATCH = 4096
 # Contexts shorter than this are scored whole with each option (sharing would not pay).
 _MIN_SHARED_CONTEXT = 16
+# A joining group's common prompt prefix shorter than this is prefilled with each row.
+_MIN_SHARED_PREFIX = 8
+# Prompts joining a batch are prefilled in chunks of rows at least this share of the
+# chunk's longest (after the shared prefix), so padding stays under a fifth.
+_CHUNK_LENGTH_RATIO = 0.8
+# Fewer greedy requests than this per stream are not worth a stream of their own.
+_MIN_REQUESTS_PER_STREAM = 4
 
 
 class HFEngine:
@@ -76,6 +85,10 @@ class HFEngine:
         )
         self._pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self._stop_ids[0]
         self._max_length = int(getattr(model.config, "max_position_embeddings", 2048) or 2048)
+        self._device = str(getattr(model, "device", "cpu"))
+        self._plain_cache: bool | None = None
+        """Whether the model's KV cache is a plain growing one (known after its first prefill)."""
+        self._progress_lock = threading.Lock()
         self.progress: Callable[[int, int], None] | None = None
         """Called with (requests done, tokens processed) as each greedy reply ends and after each
         sampled or scoring batch; the planner hooks its bar here."""
@@ -90,10 +103,14 @@ class HFEngine:
         ids = [prompts.prompt_ids(self.tokenizer, r.prompt)[-(self._max_length - r.decoding.max_tokens):] for r in requests]
         results: list[Completion | None] = [None] * len(requests)
         # Greedy requests share one stream whatever their length limits and stop strings
-        # (each row stops on its own), longest prompt first to limit padding.
-        greedy = sorted((i for i, r in enumerate(requests) if r.decoding.temperature == 0), key=lambda i: -len(ids[i]))
+        # (each row stops on its own). The longest allowed replies start first, so short ones
+        # fill the batch at the end instead of a long one decoding alone; then the longest
+        # prompt first, to limit padding (and a suite's prompts, which share a system prompt,
+        # join together, see _prefill).
+        greedy = sorted((i for i, r in enumerate(requests) if r.decoding.temperature == 0),
+                        key=lambda i: (-requests[i].decoding.max_tokens, -len(ids[i])))
         outs = self._split_on_oom(lambda part: self._completions(
-            self._greedy([p for p, _ in part], [d for _, d in part]), [d for _, d in part]),
+            self._greedy_streams([p for p, _ in part], [d for _, d in part]), [d for _, d in part]),
             [(ids[i], requests[i].decoding) for i in greedy])
         for i, out in zip(greedy, outs):
             results[i] = out
@@ -130,6 +147,46 @@ class HFEngine:
         mask = torch.tensor([[0] * (width - len(ids)) + [1] * len(ids) for ids in batch])
         return input_ids, mask
 
+    def streams(self, n_requests: int) -> int:
+        """How many greedy streams to run side by side for this many requests.
+
+        On a CPU, small decoding steps use cores poorly: two streams of one thread each
+        generated 1.4x faster than one stream of two threads on a 2-core machine
+        (bench/bench_streams.py). A GPU runs one stream.
+        """
+        if not self._device.startswith("cpu"):
+            return 1
+        threads = self._torch.get_num_threads()
+        wanted = self.config.streams if self.config.streams is not None else (2 if threads >= 2 else 1)
+        return max(1, min(wanted, threads, n_requests // _MIN_REQUESTS_PER_STREAM))
+
+    def _greedy_streams(self, prompts_ids: list[list[int]], decodings: list[Decoding]) -> list[list[int]]:
+        """_greedy over several streams in threads, each with its share of torch's threads.
+
+        Requests are dealt round-robin (they come longest first, so every stream gets
+        long and short ones); which stream a request lands in depends only on the order
+        of the requests, never on timing, so runs are repeatable.
+        """
+        streams = self.streams(len(prompts_ids))
+        if streams == 1:
+            return self._greedy(prompts_ids, decodings)
+        torch = self._torch
+        threads = torch.get_num_threads()
+        shards = [list(range(s, len(prompts_ids), streams)) for s in range(streams)]
+        torch.set_num_threads(max(1, threads // streams))
+        try:
+            with ThreadPoolExecutor(streams, thread_name_prefix="capcheck-stream") as pool:
+                futures = [pool.submit(self._greedy, [prompts_ids[i] for i in shard], [decodings[i] for i in shard])
+                           for shard in shards]
+                outs = [future.result() for future in futures]
+        finally:
+            torch.set_num_threads(threads)
+        generated: list[list[int]] = [[] for _ in prompts_ids]
+        for shard, out in zip(shards, outs):
+            for index, tokens in zip(shard, out):
+                generated[index] = tokens
+        return generated
+
     def _greedy(self, prompts_ids: list[list[int]], decodings: list[Decoding]) -> list[list[int]]:
         """Greedy decoding of any number of prompts with a continuously refilled batch.
 
@@ -165,6 +222,7 @@ class HFEngine:
             while waiting or alive:
                 if waiting and (not alive or (joinable and len(alive) <= size // 2)):
                     joining, waiting = waiting[: size - len(alive)], waiting[size - len(alive):]
+                    joining.sort(key=lambda i: -len(prompts_ids[i]))
                     new_cache, new_mask, new_step = self._prefill([prompts_ids[i] for i in joining])
                     keep = record(joining, new_step)
                     joinable = joinable and _is_plain_dynamic(new_cache)
@@ -200,15 +258,51 @@ class HFEngine:
         return generated
 
     def _prefill(self, batch: list[list[int]]) -> tuple[Any, Any, Any]:
-        """Run prompts through the model: (their KV cache, attention mask, first greedy token)."""
+        """Run prompts, longest first, through the model: (their KV cache, attention mask,
+        first greedy token).
+
+        Prompts of one suite start with the same system prompt and chat markup (about a
+        third of the gate's prompt tokens): a common prefix runs once, and each row
+        continues from a copy of its KV cache, so the cache is [prefix | left-padded rest]
+        and the mask marks the padding in between (positions stay each row's own). Rows of
+        very different lengths run in separate chunks, joined afterwards, so short prompts
+        are not padded to the longest.
+        """
+        torch = self._torch
         from transformers import DynamicCache
 
-        input_ids, mask = self._left_padded(batch)
+        shared, prefix = self._shared_prefix(batch)
+        parts = []
+        for chunk in (_length_chunks(batch, shared) if self._plain_cache else [batch]):
+            cache = DynamicCache(ddp_cache_data=[(k.expand(len(chunk), -1, -1, -1), v.expand(len(chunk), -1, -1, -1))
+                                                 for k, v, *_ in prefix]) if prefix else DynamicCache()
+            rest, rest_mask = self._left_padded([ids[shared:] for ids in chunk])
+            mask = torch.cat([rest_mask.new_ones((len(chunk), shared)), rest_mask], dim=-1)
+            positions = (mask.cumsum(-1) - 1)[:, shared:].clamp(min=0)
+            logits = self.model(input_ids=rest, attention_mask=mask, position_ids=positions,
+                                past_key_values=cache, use_cache=True, logits_to_keep=1).logits
+            self._plain_cache = _is_plain_dynamic(cache)
+            parts.append((cache, mask, logits[:, -1].argmax(-1)))
+        cache, mask, step = parts[0]
+        for part_cache, part_mask, part_step in parts[1:]:
+            mask = _join_caches(torch, cache, mask, part_cache, part_mask)
+            step = torch.cat([step, part_step])
+        return cache, mask, step
+
+    def _shared_prefix(self, batch: list[list[int]]) -> tuple[int, Any]:
+        """(length, KV cache of one row) of the prefix every prompt of the batch shares;
+        (0, None) when it is too short to pay or the model's cache cannot be copied by row."""
+        if len(batch) < 2 or not self._plain_cache:
+            return 0, None
+        shared = _common_prefix_length(batch)
+        if shared < _MIN_SHARED_PREFIX:
+            return 0, None
+        from transformers import DynamicCache
+
         cache = DynamicCache()
-        positions = (mask.cumsum(-1) - 1).clamp(min=0)
-        logits = self.model(input_ids=input_ids, attention_mask=mask, position_ids=positions,
-                            past_key_values=cache, use_cache=True, logits_to_keep=1).logits
-        return cache, mask, logits[:, -1].argmax(-1)
+        self.model(input_ids=self._torch.tensor([batch[0][:shared]]), past_key_values=cache, use_cache=True,
+                   logits_to_keep=1)
+        return shared, list(cache)
 
     def _hit_stop_string(self, tokens: list[int], decoding: Decoding) -> bool:
         if not decoding.stop:
@@ -416,7 +510,8 @@ class HFEngine:
 
     def _report(self, done: int, tokens: int) -> None:
         if self.progress is not None:
-            self.progress(done, tokens)
+            with self._progress_lock:  # greedy streams report from their own threads
+                self.progress(done, tokens)
 
     def close(self) -> None:
         self.model = None  # type: ignore[assignment]
@@ -472,6 +567,29 @@ def _is_plain_dynamic(cache: Any) -> bool:
 
     layers: list[Any] = getattr(cache, "layers", None) or []
     return bool(layers) and all(type(layer) is DynamicLayer and layer.is_initialized for layer in layers)
+
+
+def _common_prefix_length(rows: list[list[int]]) -> int:
+    """Tokens every row starts with, leaving each row at least one token of its own (the
+    last prompt token must run to give the row's first reply token)."""
+    shortest = min(len(row) for row in rows) - 1
+    first = rows[0]
+    n = 0
+    while n < shortest and all(row[n] == first[n] for row in rows):
+        n += 1
+    return n
+
+
+def _length_chunks(rows: list[list[int]], shared: int) -> list[list[list[int]]]:
+    """Consecutive runs of rows (longest first) whose own tokens after the shared prefix
+    are at least _CHUNK_LENGTH_RATIO of the run's longest: little padding in each."""
+    chunks: list[list[list[int]]] = []
+    for row in rows:
+        if chunks and len(row) - shared >= _CHUNK_LENGTH_RATIO * (len(chunks[-1][0]) - shared):
+            chunks[-1].append(row)
+        else:
+            chunks.append([row])
+    return chunks
 
 
 def _join_caches(torch: Any, cache: Any, mask: Any, new_cache: Any, new_mask: Any) -> Any:

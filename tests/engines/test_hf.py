@@ -110,6 +110,51 @@ def test_rows_joining_and_leaving_a_running_batch_do_not_change_replies(lively_m
     assert any(c.n_tokens == 9 for c in together)  # the longest row outlived its first batch partners
 
 
+def test_prompts_sharing_a_system_prompt_reply_as_if_run_alone(lively_model_dir: Path) -> None:
+    """A shared prompt prefix runs once per joining group, and rows of very different lengths
+    prefill in separate chunks; each reply must still equal the one the request gets alone."""
+    engine = load_engine("hf", Checkpoint(model=str(lively_model_dir)), EngineConfig(batch_size=4, threads=1))
+    system = "You are a careful assistant who answers every question in plain English words."
+    users = ["Hi.", "Name three colours of the rainbow, please, in the order they appear.", "Why?",
+             "Tell me about cats and dogs and which of them makes the better pet for a small flat.",
+             "Count to five.", "What is the capital of France?", "Go on.", "Spell the word banana backwards."]
+    requests = [GenerateRequest(chat(("system", system), ("user", u)), Decoding(max_tokens=n))
+                for u, n in zip(users, [5, 7, 3, 8, 4, 6, 2, 7])]
+    shared: list[int] = []
+    real_shared_prefix = engine._shared_prefix
+
+    def spy(batch):  # type: ignore[no-untyped-def]
+        length, prefix = real_shared_prefix(batch)
+        shared.append(length)
+        return length, prefix
+
+    engine._shared_prefix = spy
+    together = engine.generate(requests)
+    assert max(shared) >= 8  # the shared-prefix path ran
+    alone = [engine.generate([r])[0] for r in requests]
+    assert len({c.text for c in together}) > len(requests) // 2
+    assert [c.text for c in together] == [c.text for c in alone]
+    assert [c.n_tokens for c in together] == [c.n_tokens for c in alone]
+
+
+def test_parallel_streams_give_the_same_replies_and_progress(lively_model_dir: Path) -> None:
+    """Two greedy streams in threads (each with one torch thread) answer as one stream does,
+    and every request is reported to the progress hook once."""
+    requests = [GenerateRequest(f"{t} {k}", Decoding(max_tokens=3 + k % 5)) for k, t in enumerate(TEXTS * 2)]
+    replies = {}
+    for streams in (1, 2):
+        engine = load_engine("hf", Checkpoint(model=str(lively_model_dir)),
+                             EngineConfig(batch_size=3, threads=2, streams=streams))
+        assert engine.streams(len(requests)) == streams
+        done: list[int] = []
+        engine.progress = lambda n, tokens: done.append(n)
+        replies[streams] = [c.text for c in engine.generate(requests)]
+        assert sum(done) == len(requests)
+        assert engine._torch.get_num_threads() == 2  # restored after the streams
+    assert replies[1] == replies[2]
+    assert len(set(replies[1])) > len(requests) // 2
+
+
 def test_each_greedy_row_keeps_its_own_stop_string(tiny) -> None:
     prompt = "Once upon a time"  # the tiny model continues it with words
     free = tiny.generate([GenerateRequest(prompt, Decoding(max_tokens=12))])[0]
