@@ -155,6 +155,20 @@ def test_parallel_streams_give_the_same_replies_and_progress(lively_model_dir: P
     assert len(set(replies[1])) > len(requests) // 2
 
 
+def test_scoring_in_parallel_streams_matches_one_stream(lively_model_dir: Path) -> None:
+    """Scoring batches spread over two streams give the scores of one stream (to float
+    rounding: one thread per stream sums matrix products in another order) in input order."""
+    requests = [LoglikelihoodRequest(t, f" {w}") for t in TEXTS for w in ("yes", "no", "maybe so")]
+    rolling = [RollingRequest(f"{t} {k}") for k, t in enumerate(TEXTS * 2)]
+    scores = {}
+    for streams in (1, 2):
+        engine = load_engine("hf", Checkpoint(model=str(lively_model_dir)),
+                             EngineConfig(batch_size=2, threads=2, streams=streams))
+        scores[streams] = [r.logprob for r in engine.loglikelihood(requests) + engine.loglikelihood_rolling(rolling)]
+    assert len(set(scores[1])) > len(scores[1]) // 2
+    assert scores[2] == pytest.approx(scores[1], abs=1e-4)
+
+
 def test_each_greedy_row_keeps_its_own_stop_string(tiny) -> None:
     prompt = "Once upon a time"  # the tiny model continues it with words
     free = tiny.generate([GenerateRequest(prompt, Decoding(max_tokens=12))])[0]
