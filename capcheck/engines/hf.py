@@ -9,6 +9,7 @@ import contextlib
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 from capcheck.checkpoint import Checkpoint
@@ -186,9 +187,8 @@ class HFEngine:
         """
         streams = self.streams(len(prompts_ids))
         shards = [list(range(s, len(prompts_ids), streams)) for s in range(streams)]
-        outs = self._in_streams([
-            (lambda shard=shard: self._greedy([prompts_ids[i] for i in shard], [decodings[i] for i in shard]))
-            for shard in shards], streams)
+        outs = self._in_streams([partial(self._greedy, [prompts_ids[i] for i in shard], [decodings[i] for i in shard])
+                                 for shard in shards], streams)
         generated: list[list[int]] = [[] for _ in prompts_ids]
         for shard, out in zip(shards, outs):
             for index, tokens in zip(shard, out):
@@ -378,11 +378,12 @@ class HFEngine:
         rounding); on multiple-choice and recall questions it halves the tokens run.
         """
         results: list[list[Loglikelihood]] = [[] for _ in contexts]
+        def run(part: list[int]) -> list[list[Loglikelihood]]:
+            return self._score_shared_batch([contexts[g] for g in part], [conts[g] for g in part])
+
         batches = list(self._budget_batches([len(c) for c in contexts]))
-        outs = self._in_streams([
-            (lambda batch=batch: self._split_on_oom(
-                lambda part: self._score_shared_batch([contexts[g] for g in part], [conts[g] for g in part]), batch))
-            for batch in batches], self.streams(len(batches), per_stream=2))
+        outs = self._in_streams([partial(self._split_on_oom, run, batch) for batch in batches],
+                                self.streams(len(batches), per_stream=2))
         for batch, out in zip(batches, outs):
             for g, group_results in zip(batch, out):
                 results[g] = group_results
@@ -459,9 +460,8 @@ class HFEngine:
         """Score the last `n` tokens of each id list; batched by token budget."""
         results: list[Loglikelihood | None] = [None] * len(items)
         batches = list(self._budget_batches([len(ids) for ids, _ in items]))
-        outs = self._in_streams([
-            (lambda batch=batch: self._split_on_oom(lambda part: self._score_batch(items, part), batch))
-            for batch in batches], self.streams(len(batches), per_stream=2))
+        outs = self._in_streams([partial(self._split_on_oom, partial(self._score_batch, items), batch) for batch in batches],
+                                self.streams(len(batches), per_stream=2))
         for batch, out in zip(batches, outs):
             for index, result in zip(batch, out):
                 results[index] = result

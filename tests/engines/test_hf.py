@@ -147,7 +147,7 @@ def test_parallel_streams_give_the_same_replies_and_progress(lively_model_dir: P
                              EngineConfig(batch_size=3, threads=2, streams=streams))
         assert engine.streams(len(requests)) == streams
         done: list[int] = []
-        engine.progress = lambda n, tokens: done.append(n)
+        engine.progress = lambda n, tokens, done=done: done.append(n)
         replies[streams] = [c.text for c in engine.generate(requests)]
         assert sum(done) == len(requests)
         assert engine._torch.get_num_threads() == 2  # restored after the streams
