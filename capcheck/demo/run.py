@@ -49,7 +49,7 @@ def run_demo(argv: Sequence[str]) -> int:
         "against the base model's baselines, and print what was learned and what was forgotten."))
     parser.add_argument("--out", default="capcheck-demo", help="folder for models, adapters and results (default ./capcheck-demo)")
     parser.add_argument("--recipes", default=",".join(RECIPES), help=f"comma-separated, in order (default {','.join(RECIPES)})")
-    parser.add_argument("--full", action="store_true", help="gate on the full suites instead of quick mode (about 8.5 min per model on a 2-core CPU)")
+    parser.add_argument("--full", action="store_true", help="gate on the full suites instead of quick mode (about 6 min per model on a 2-core CPU)")
     parser.add_argument("--project", default=".", help="folder holding pyproject.toml and baselines/ (default .)")
     parser.add_argument("--suites", default=None, help="suite files or folder (default PROJECT/suites)")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
