@@ -5,7 +5,8 @@
 Runs the gate's generation requests (quick subsets unless --full; multi-turn waves
 included, as the gate sends them) twice in one process:
 (1) through the hf engine: every greedy request in one batch that is refilled as rows end,
-    shared key/value heads read in place;
+    longest allowed replies first, shared prompt prefixes prefilled once, joining prompts
+    chunked by length, shared key/value heads read in place;
 (2) through a reference loop, the engine's previous design: requests grouped by decoding,
     sorted by length, batches of --batch-size that drop finished rows but are never
     refilled, transformers' default SDPA attention.
