@@ -38,7 +38,7 @@ OPTIONS: list[tuple[str, str, dict[str, Any]]] = [
     ("--batch-size", "capcheck_batch_size", {"type": int, "metavar": "N", "help": "requests per batch (default 32)"}),
     ("--capcheck-threads", "capcheck_threads", {"type": int, "metavar": "N", "help": "CPU threads for torch"}),
     ("--capcheck-streams", "capcheck_streams", {"type": int, "metavar": "N",
-        "help": "greedy generation streams side by side on a CPU, sharing the threads (hf engine; default 2 with 2+ threads)"}),
+        "help": "generation and scoring streams side by side on a CPU, sharing the threads (hf engine; default 2 with 2+ threads)"}),
     ("--capcheck-quick", "capcheck_quick", {"action": "store_true", "default": None,
         "help": "run a fixed, stratified subset of each suite (local iteration)"}),
     ("--capcheck-alpha", "capcheck_alpha", {"type": float, "metavar": "P", "help": "significance level (default 0.05)"}),

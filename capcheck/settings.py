@@ -23,7 +23,7 @@ class Settings:
     batch_size: int = 32
     threads: int | None = None
     streams: int | None = None
-    """--capcheck-streams: greedy generation streams side by side on a CPU (hf); None: 2 with 2+ threads."""
+    """--capcheck-streams: greedy generation and scoring streams side by side on a CPU (hf); None: 2 with 2+ threads."""
     quick: bool = False
     alpha: float = 0.05
     inconclusive: str = "fail"

@@ -62,8 +62,8 @@ class EngineConfig:
     threads: int | None = None
     """CPU threads for torch; None leaves torch's default (the plugin sets 1 on small machines)."""
     streams: int | None = None
-    """Greedy generation streams run side by side on a CPU, sharing the threads (hf engine);
-    None picks 2 when there are at least 2 threads, else 1."""
+    """Streams of greedy generation and scoring run side by side on a CPU, sharing the
+    threads (hf engine); None picks 2 when there are at least 2 threads, else 1."""
     trust_remote_code: bool = False
     allow_pickle: bool = False
     show_progress: bool = False

@@ -88,9 +88,10 @@ class HFEngine:
         )
         self._pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self._stop_ids[0]
         self._max_length = int(getattr(model.config, "max_position_embeddings", 2048) or 2048)
-        self._device = str(getattr(model, "device", "cpu"))
+        self._on_cpu = str(getattr(model, "device", "cpu")).startswith("cpu")
         self._plain_cache: bool | None = None
-        """Whether the model's KV cache is a plain growing one (known after its first prefill)."""
+        """Whether the model's KV cache is a plain growing one, whose rows can be copied, padded
+        and joined (known after its first prefill)."""
         self._progress_lock = threading.Lock()
         self.progress: Callable[[int, int], None] | None = None
         """Called with (requests done, tokens processed) as each greedy reply ends and after each
@@ -158,7 +159,7 @@ class HFEngine:
         streams took 0.93 of one stream's time to generate and 0.95 to score
         (bench/bench_streams.py, 2-core machine). A GPU runs one stream.
         """
-        if not self._device.startswith("cpu"):
+        if not self._on_cpu:
             return 1
         threads = self._torch.get_num_threads()
         wanted = self.config.streams if self.config.streams is not None else (2 if threads >= 2 else 1)
@@ -213,7 +214,6 @@ class HFEngine:
         cache: Any = None
         mask: Any = None
         step: Any = None
-        joinable = True
 
         def record(rows: list[int], tokens: Any) -> list[int]:
             """Append each row's new token; return the positions of the rows still going."""
@@ -229,12 +229,11 @@ class HFEngine:
 
         with torch.inference_mode():
             while waiting or alive:
-                if waiting and (not alive or (joinable and len(alive) <= size // 2)):
+                if waiting and (not alive or (self._plain_cache and len(alive) <= size // 2)):
                     joining, waiting = waiting[: size - len(alive)], waiting[size - len(alive):]
                     joining.sort(key=lambda i: -len(prompts_ids[i]))
                     new_cache, new_mask, new_step = self._prefill([prompts_ids[i] for i in joining])
                     keep = record(joining, new_step)
-                    joinable = joinable and _is_plain_dynamic(new_cache)
                     if keep:
                         selected = torch.tensor(keep)
                         if len(keep) < len(joining):
@@ -262,7 +261,7 @@ class HFEngine:
                     cache.batch_select_indices(selected)
                     mask, step = mask[selected], step[selected]
                     alive = [alive[i] for i in keep]
-                    if joinable:
+                    if self._plain_cache:
                         mask = _drop_empty_columns(cache, mask)
         return generated
 
@@ -378,17 +377,10 @@ class HFEngine:
         Gives the same numbers as scoring context + continuation whole (to float
         rounding); on multiple-choice and recall questions it halves the tokens run.
         """
-        results: list[list[Loglikelihood]] = [[] for _ in contexts]
         def run(part: list[int]) -> list[list[Loglikelihood]]:
             return self._score_shared_batch([contexts[g] for g in part], [conts[g] for g in part])
 
-        batches = list(self._budget_batches([len(c) for c in contexts]))
-        outs = self._in_streams([partial(self._split_on_oom, run, batch) for batch in batches],
-                                self.streams(len(batches), per_stream=2))
-        for batch, out in zip(batches, outs):
-            for g, group_results in zip(batch, out):
-                results[g] = group_results
-        return results
+        return self._scored_in_batches([len(c) for c in contexts], run)
 
     def _score_shared_batch(self, contexts: list[list[int]], conts: list[list[list[int]]]) -> list[list[Loglikelihood]]:
         torch = self._torch
@@ -459,10 +451,15 @@ class HFEngine:
 
     def _score(self, items: list[tuple[list[int], int]]) -> list[Loglikelihood]:
         """Score the last `n` tokens of each id list; batched by token budget."""
-        results: list[Loglikelihood | None] = [None] * len(items)
-        batches = list(self._budget_batches([len(ids) for ids, _ in items]))
-        outs = self._in_streams([partial(self._split_on_oom, partial(self._score_batch, items), batch) for batch in batches],
+        return self._scored_in_batches([len(ids) for ids, _ in items], partial(self._score_batch, items))
+
+    def _scored_in_batches(self, lengths: list[int], run: Callable[[list[int]], list[R]]) -> list[R]:
+        """run(batch of indices) over _budget_batches of the items, spread over the streams
+        (each batch split on out-of-memory); one result per item, in item order."""
+        batches = list(self._budget_batches(lengths))
+        outs = self._in_streams([partial(self._split_on_oom, run, batch) for batch in batches],
                                 self.streams(len(batches), per_stream=2))
+        results: list[R | None] = [None] * len(lengths)
         for batch, out in zip(batches, outs):
             for index, result in zip(batch, out):
                 results[index] = result
@@ -470,8 +467,9 @@ class HFEngine:
 
     def _budget_batches(self, lengths: list[int]) -> Iterator[list[int]]:
         """Indices, longest first, in batches of at most --batch-size rows and about
-        _TOKENS_PER_SCORING_BATCH padded tokens (one row may exceed it alone)."""
-        budget = _TOKENS_PER_SCORING_BATCH_CPU if self._device.startswith("cpu") else _TOKENS_PER_SCORING_BATCH
+        _TOKENS_PER_SCORING_BATCH (on a CPU _TOKENS_PER_SCORING_BATCH_CPU) padded tokens
+        (one row may exceed it alone)."""
+        budget = _TOKENS_PER_SCORING_BATCH_CPU if self._on_cpu else _TOKENS_PER_SCORING_BATCH
         batch: list[int] = []
         for index in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
             width = lengths[batch[0]] if batch else lengths[index]
