@@ -1,8 +1,9 @@
 """The `capcheck` command: the gate without pytest plumbing, and small model tools.
 
-    capcheck gate   [--suites DIR] [pytest-style capcheck options]   exit 0 pass, 1 regressed, 2 could not run
-    capcheck record [--suites DIR] [options]                          record baselines from --model
-    capcheck calibrate [--suites DIR] [--batch-size N | --dtype D]    measure the engine noise floor of the base model
+    capcheck gate   [--model M] [pytest-style capcheck options]      exit 0 pass, 1 regressed, 2 could not run
+    capcheck record --model BASE [options]                            record baselines from the base model
+    capcheck calibrate [--batch-size N | --dtype D]                   measure the engine noise floor of the base model
+    capcheck init   [--dir DIR]                                       set up capcheck in a repository (config, baselines/, example suite, CI)
     capcheck damage --out DIR --std 0.02 [--model M]                  a noisy copy of a model (for tests, studies)
     capcheck demo [--out DIR]                                         fine-tune the embedded model (full, LoRA), gate each: the story
     capcheck finetune --recipe NAME --out DIR                         one demo fine-tune (full model or LoRA adapter)
@@ -11,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -21,8 +23,14 @@ EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 class _SessionGrabber:
     """A pytest plugin object that keeps the capcheck session for the exit code."""
 
-    def __init__(self) -> None:
+    capcheck_record_command = "capcheck record"
+    """How the session words its re-record hints (capcheck.plugin looks for this attribute)."""
+
+    def __init__(self, project: Path) -> None:
         self.session: Any = None
+        self.capcheck_project = project
+        """The project folder, found from where the command ran (capcheck.plugin uses it): pytest's
+        own config-file search would start at the first suite path, which may be the built-in suites."""
 
     def pytest_sessionfinish(self, session: Any) -> None:
         from capcheck.plugin import SESSION_KEY
@@ -46,8 +54,9 @@ def _gate_parser(name: str) -> argparse.ArgumentParser:
     from capcheck.plugin import OPTIONS
 
     parser = argparse.ArgumentParser(prog=f"capcheck {name}", description=DESCRIPTIONS[name])
-    parser.add_argument("--suites", default=None, metavar="PATH",
-                        help="suite files or folder (default: ./suites)")
+    parser.add_argument("--suites", dest="suite_paths", action="append", default=None, metavar="PATH",
+                        help="the project's own suite files or folders (repeatable; default: suite_paths "
+                             "in the capcheck config); the built-in suites run too, see --capcheck-suites")
     parser.add_argument("-k", dest="keyword", default=None, help="only suites whose test name matches (pytest -k)")
     for flag, dest, kwargs in OPTIONS:
         if flag in MODE_FLAGS:
@@ -64,13 +73,38 @@ def _gate_parser(name: str) -> argparse.ArgumentParser:
     return parser
 
 
-def _pytest_args(ns: argparse.Namespace, mode: str) -> list[str]:
+def _suite_args(ns: argparse.Namespace, project: Path) -> list[str]:
+    """The suite paths to collect: the built-in suites and/or the project's, by --capcheck-suites."""
+    from capcheck.builtin import suites_dir
+    from capcheck.errors import CapcheckError
+    from capcheck.settings import project_defaults
+
+    try:
+        config = project_defaults(project)
+    except CapcheckError as exc:
+        raise SystemExit(_error(str(exc))) from None
+    which = ns.capcheck_suites or config.get("suites") or "all"
+    paths = [str(project / p) for p in (config.get("suite_paths") or ())] if ns.suite_paths is None else ns.suite_paths
+    for path in paths:
+        if not Path(path).exists():
+            raise SystemExit(_error(f"no suites at {path!r}: check --suites, or suite_paths in the capcheck config of {project}."))
+    chosen = ([str(suites_dir())] if which in ("all", "builtin") else []) + (paths if which in ("all", "project") else [])
+    if not chosen:
+        raise SystemExit(_error(
+            "--capcheck-suites project, but this project names no suites of its own: pass --suites PATH or set "
+            f"suite_paths in the capcheck config of {project} (`capcheck init` writes one)."))
+    ns.capcheck_suites = which  # passed on: it also switches the plugin on
+    return chosen
+
+
+def _pytest_args(ns: argparse.Namespace, mode: str, project: Path) -> list[str]:
     from capcheck.plugin import OPTIONS
 
-    suites = ns.suites or "suites"
-    if not Path(suites).exists():
-        raise SystemExit(_error(f"no suites at {suites!r}. Run from the project folder or pass --suites PATH."))
-    args = [suites, "-p", "no:cacheprovider", "-q" if not ns.verbose else "-v", "-o", "console_output_style=classic"]
+    # pytest reads the project's own pytest config (or none), never one found above a suite path.
+    config = project / "pyproject.toml"
+    args = [*_suite_args(ns, project), "-p", "no:cacheprovider", "-q" if not ns.verbose else "-v",
+            "-o", "console_output_style=classic", "--rootdir", str(project),
+            "-c", str(config) if config.is_file() else os.devnull]
     if ns.keyword:
         args += ["-k", ns.keyword]
     for flag, dest, kwargs in OPTIONS:
@@ -79,7 +113,8 @@ def _pytest_args(ns: argparse.Namespace, mode: str) -> list[str]:
         value = getattr(ns, dest, None)
         if value is None or value is False:
             continue
-        args += [flag] if value is True else [flag, str(value)]
+        for one in value if isinstance(value, list) else [value]:
+            args += [flag] if one is True else [flag, str(one)]
     if mode == "record":
         args.append("--capcheck-record")
     if mode == "calibrate":
@@ -99,9 +134,12 @@ def run_gate(argv: Sequence[str], mode: str = "gate") -> int:
 
     from capcheck.verdict import Status
 
+    from capcheck.settings import find_project
+
     ns = _gate_parser(mode).parse_args(argv)
-    grabber = _SessionGrabber()
-    code = pytest.main(_pytest_args(ns, mode), plugins=[grabber])
+    project = find_project(Path.cwd())
+    grabber = _SessionGrabber(project)
+    code = pytest.main(_pytest_args(ns, mode, project), plugins=[grabber])
     session = grabber.session
     if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.INTERRUPTED):
         return EXIT_ERROR
@@ -140,6 +178,12 @@ def _demo(name: str, argv: Sequence[str]) -> int:
     return int(getattr(run, name)(argv))
 
 
+def _init(argv: Sequence[str]) -> int:
+    from capcheck.init import main as init
+
+    return init(argv)
+
+
 def _cache(argv: Sequence[str]) -> int:
     from capcheck.cache import command
 
@@ -149,7 +193,7 @@ def _cache(argv: Sequence[str]) -> int:
 COMMANDS = {"gate": lambda a: run_gate(a), "record": lambda a: run_gate(a, "record"),
             "calibrate": lambda a: run_gate(a, "calibrate"), "damage": run_damage,
             "demo": lambda a: _demo("run_demo", a), "finetune": lambda a: _demo("run_finetune", a),
-            "cache": _cache}
+            "cache": _cache, "init": _init}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -72,3 +72,25 @@ def _convert(gguf: Path, target: Path) -> None:
                 raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+ARCHITECTURE_KEYS = ("model_type", "hidden_size", "intermediate_size", "num_hidden_layers",
+                     "num_attention_heads", "num_key_value_heads", "vocab_size")
+"""What a config must share with the embedded model's to count as the same architecture."""
+
+
+def same_architecture(model_dir: Path) -> bool:
+    """Whether `model_dir` has the embedded model's architecture: a full fine-tune or a
+    noisy copy of it, which the embedded model's baselines can judge. Reads config files
+    only; False when the embedded model was never converted on this machine."""
+    import json
+
+    converted = cache_dir() / "models" / ALIAS / "config.json"
+    try:
+        ours = json.loads((Path(model_dir) / "config.json").read_text(encoding="utf-8"))
+        theirs = json.loads(converted.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(ours, dict) or not isinstance(theirs, dict):
+        return False
+    return all(ours.get(key) == theirs.get(key) for key in ARCHITECTURE_KEYS)

@@ -109,7 +109,7 @@ class _Session:
             finally:
                 self.engine.progress = None  # type: ignore[attr-defined]
         else:
-            out = method(batch.items)
+            out = self.progress.run(kind, method, batch.items)  # no hook (openai, scripted): start and end only
         if len(out) != len(batch.items):
             raise RuntimeError(f"engine {self.engine.info.name} returned {len(out)} results for {len(batch.items)} requests")
         self.stats.calls.append((kind, len(batch.items), time.perf_counter() - start))

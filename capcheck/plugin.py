@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any, Callable
 import pytest
 
 from capcheck.errors import CapcheckError
-from capcheck.suite import Suite
 
 if TYPE_CHECKING:
     from capcheck.session import CapcheckSession
+    from capcheck.suite import Suite
 
 SESSION_KEY = pytest.StashKey["CapcheckSession"]()
 MARKER = "capcheck_suite"
@@ -46,9 +46,19 @@ OPTIONS: list[tuple[str, str, dict[str, Any]]] = [
         "help": "whether a worsening beyond tolerance that is not significant fails (default fail)"}),
     ("--capcheck-holm", "capcheck_holm", {"action": "store_true", "default": None,
         "help": "Holm-adjust the p-values across the session's suites (docs/statistics.md)"}),
-    ("--capcheck-report", "capcheck_report", {"metavar": "PATH",
+    ("--capcheck-suites", "capcheck_suites", {"choices": ["all", "builtin", "project"],
+        "help": "which capability suites run: all (the built-in suites and the project's own; the default "
+                "when no paths are given), project (what pytest collects from the project; the default when "
+                "paths are given) or builtin"}),
+    ("--capcheck-report", "capcheck_report", {"metavar": "PATH", "action": "append",
         "help": "also write the verdicts to PATH: .json (schema capcheck/schemas/report.schema.json), "
-                ".md (a pull-request comment) or .html (one self-contained page)"}),
+                ".md (a pull-request comment) or .html (one self-contained page); repeat for several"}),
+    ("--mlflow", "capcheck_mlflow", {"metavar": "URI",
+        "help": "log the gate as one MLflow run at this tracking URI (needs capcheck[mlflow])"}),
+    ("--mlflow-experiment", "capcheck_mlflow_experiment", {"metavar": "NAME",
+        "help": "MLflow experiment of --mlflow runs (default capcheck)"}),
+    ("--hub-eval-results", "capcheck_hub_eval_results", {"metavar": "DIR",
+        "help": "write one Hugging Face Hub .eval_results/ file per suite into this model repository folder"}),
     ("--capcheck-calibrate", "capcheck_calibrate", {"action": "store_true", "default": None,
         "help": "run the base model under another batch size / dtype / engine and record how much each "
                 "suite moves in noise-floor.json next to its baselines (see `capcheck calibrate`)"}),
@@ -99,15 +109,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{MARKER}(suite): a capability test; carries its capcheck Suite")
-    from capcheck.session import CapcheckSession
-    from capcheck.settings import merge, pyproject_defaults
+    cli = _cli_values(config)
+    from capcheck.selection import is_active
 
-    project = project_dir(config)
+    if not is_active(cli):  # an ordinary test run: capcheck stays out of its way (and unimported)
+        return
+    from capcheck.selection import extra_args
+    from capcheck.session import CapcheckSession
+    from capcheck.settings import find_project, merge, project_defaults
+
+    invocation = Path(config.invocation_params.dir)
+    project = _cli_runner_value(config, "capcheck_project") or find_project(invocation, config.inipath)
+    paths_given = config.args_source == pytest.Config.ArgsSource.ARGS
     try:
-        settings = merge(_cli_values(config), pyproject_defaults(project))
+        settings = merge(cli, project_defaults(project))
+        config.args.extend(extra_args(settings, project, invocation, config.args, paths_given))
     except CapcheckError as exc:
         raise pytest.UsageError(str(exc)) from None
-    config.stash[SESSION_KEY] = CapcheckSession(settings, project, record_command="pytest")
+    config.stash[SESSION_KEY] = CapcheckSession(
+        settings, project, record_command=_cli_runner_value(config, "capcheck_record_command") or "pytest",
+        invocation_dir=invocation)
+    config.stash[PATHS_GIVEN_KEY] = paths_given
     if settings.lm_eval_tasks:  # --lm-eval-tasks: a plugin object adds one test per task
         from capcheck.lmeval.items import CommandLineTasks
 
@@ -115,13 +137,19 @@ def pytest_configure(config: pytest.Config) -> None:
                                       "capcheck-lm-eval-tasks")
 
 
-def project_dir(config: pytest.Config) -> Path:
-    """Where pyproject.toml and baselines/ are looked up: the folder of pytest's config file,
-    else the folder pytest was started in (pytest's rootdir guess can be thrown off by
-    option values such as --model PATH)."""
-    if config.inipath is not None:
-        return Path(config.inipath).parent
-    return Path(config.invocation_params.dir)
+def _cli_runner_value(config: pytest.Config, name: str) -> Any:
+    """An attribute of the plugin object `capcheck gate` registers (None under plain pytest):
+    its project folder, and how it words re-record commands."""
+    from types import ModuleType
+
+    for plugin in config.pluginmanager.get_plugins():
+        value = None if isinstance(plugin, ModuleType) else getattr(plugin, name, None)
+        if value is not None:
+            return value
+    return None
+
+
+PATHS_GIVEN_KEY = pytest.StashKey[bool]()
 
 
 def _cli_values(config: pytest.Config) -> dict[str, Any]:
@@ -138,9 +166,28 @@ def _cli_values(config: pytest.Config) -> dict[str, Any]:
             if value is not None:
                 extra[key.removeprefix("vllm_")] = value == "true" if value in ("true", "false") else value
             continue
-        values[key] = value
+        values[key] = tuple(value) if isinstance(value, list) else value
     values["engine_extra"] = extra or None
     return values
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Capability tests skip unless capcheck is on; --capcheck-suites builtin keeps only the built-in ones."""
+    session = config.stash.get(SESSION_KEY, None)
+    capability = [item for item in items if item.get_closest_marker(MARKER) is not None]
+    if not capability:
+        return
+    from capcheck.selection import SKIP_REASON, choice, is_builtin
+
+    if session is None:
+        for item in capability:
+            item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+        return
+    if choice(session.settings, config.stash[PATHS_GIVEN_KEY]) == "builtin":
+        dropped = [item for item in capability if not is_builtin(item.path)]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = [item for item in items if item not in dropped]
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
@@ -186,7 +233,9 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Any:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """After -k/-m deselection: the suites of the selected tests are the session's plan."""
-    capcheck = session.config.stash[SESSION_KEY]
+    capcheck = session.config.stash.get(SESSION_KEY, None)
+    if capcheck is None:
+        return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     # pytest's terminal writer bypasses output capture: progress bars reach the user's terminal.
     capcheck.progress_stream = getattr(getattr(reporter, "_tw", None), "_file", None)
@@ -200,10 +249,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
                 capcheck.add_suite(suite, source=_relative(item, session.config))
             except CapcheckError as exc:
                 raise pytest.UsageError(str(exc)) from None
-    # A wrong --model is a usage error before any test runs, not a failure of every suite.
+    # A wrong --model, a broken baseline or an unwritable report is a usage error before any
+    # test runs (and before a model loads), not a failure of every suite after all inference.
     if capcheck.suites and not session.config.getoption("collectonly"):
         try:
-            capcheck.check_checkpoint()
+            capcheck.preflight()
         except CapcheckError as exc:
             raise pytest.UsageError(f"capcheck could not run: {exc}") from None
 
@@ -237,30 +287,26 @@ def check_suite(capcheck_session: "CapcheckSession", name: str) -> None:
 
 def report_hint(session: "CapcheckSession") -> str:
     """The last line of a failure: where every worsened case can be read."""
-    if session.settings.report:
-        return f"every worsened case, by category: {session.settings.report}"
+    reports = session.settings.report
+    if reports:
+        shown = next((r for r in reports if r.lower().endswith(".html")), reports[0])
+        return f"every worsened case, by category: {shown}"
     return "every worsened case, by category: rerun with --capcheck-report report.html"
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Write --capcheck-report once every verdict is known (before the terminal summary)."""
+    """Write the reports, MLflow run and Hub results once every verdict is known (before the summary)."""
     capcheck = session.config.stash.get(SESSION_KEY, None)
-    if capcheck is None or not capcheck.settings.report or not capcheck.suites:
+    if capcheck is None or not capcheck.suites:
         return
     if not capcheck.verdicts and capcheck.error is None:
         return
-    from capcheck.report.files import write_report
+    from capcheck.report.outputs import write_all
 
-    path = Path(capcheck.settings.report)
-    path = path if path.is_absolute() else Path(session.config.invocation_params.dir) / path
-    try:
-        write_report(capcheck, path)
-        capcheck.report_written = str(path)
-    except OSError as exc:
-        capcheck.report_written = f"NOT written ({exc}); check that the folder exists and is writable"
+    capcheck.outputs_written = write_all(capcheck, Path(session.config.invocation_params.dir))
 
 
-def suite_test(suite: Suite) -> Callable[..., None]:
+def suite_test(suite: "Suite") -> Callable[..., None]:
     """A pytest test for `suite`: assign it to a `test_*` name in a suite file.
 
         grammar = Suite.from_jsonl("grammar/minimal-pairs", DATA / "grammar.jsonl")
@@ -284,8 +330,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     verdicts = [session.verdicts[name] for name in session.suites if name in session.verdicts]
     terminalreporter.section("capcheck summary")
     terminalreporter.write(render_summary(verdicts, summary_header(session), session.policy, terminalreporter._tw._file))
-    if getattr(session, "report_written", None):
-        terminalreporter.write_line(f"capcheck report: {session.report_written}")
+    for line in session.outputs_written:
+        terminalreporter.write_line(line)
 
 
 def summary_header(session: "CapcheckSession") -> str:

@@ -14,7 +14,8 @@ from typing import Any, Callable, ContextManager, Iterator, TextIO
 
 from capcheck import baseline as baselines
 from capcheck import checkpoint as checkpoints
-from capcheck import guard, health, noise, probe
+from capcheck import embedded, guard, health, noise, probe
+from capcheck.baseline_store import BaselineStore, open_store
 from capcheck.checkpoint import Checkpoint
 from capcheck.cache import CacheStats, context_for
 from capcheck.engines import EngineConfig, load_engine, pick_engine
@@ -48,9 +49,12 @@ class SessionReport:
 class CapcheckSession:
     """Holds the selected suites; runs them all the first time a verdict is asked for."""
 
-    def __init__(self, settings: Settings, rootdir: Path, record_command: str = "pytest suites") -> None:
+    def __init__(self, settings: Settings, rootdir: Path, record_command: str = "pytest",
+                 invocation_dir: Path | None = None) -> None:
         self.settings = settings
         self.rootdir = rootdir
+        self.invocation_dir = invocation_dir or Path.cwd()
+        """Where relative output paths (--capcheck-report) are taken from."""
         self.suites: dict[str, Suite] = {}
         self.suite_files: dict[str, str] = {}
         self.verdicts: dict[str, Verdict] = {}
@@ -69,6 +73,9 @@ class CapcheckSession:
         self._error: Exception | None = None
         self._ran = False
         self._checkpoint: Checkpoint | None = None
+        self.store: BaselineStore | None = None
+        """Where baselines are read and recorded (set by preflight)."""
+        self._expected: dict[str, baselines.Baseline] | None = None
 
     def add_suite(self, suite: Suite, source: str = "") -> None:
         known = self.suites.get(suite.name)
@@ -77,16 +84,86 @@ class CapcheckSession:
         self.suites[suite.name] = suite
         self.suite_files[suite.name] = source
 
-    def check_checkpoint(self) -> None:
-        """Check an explicit --model / --adapter before anything runs (cheap: files and
-        headers, no weights loaded); raises CheckpointError with what to pass instead."""
-        if self.settings.model is None and self.settings.adapter is None:
-            return  # the embedded default: converted on first use, when the session runs
+    def preflight(self) -> None:
+        """Everything that can be checked before a model loads; raises CapcheckError with the fix.
+
+        The explicit --model / --adapter (files and headers, no weights), the baselines
+        folder and every selected suite's baseline (readable, schema-valid, recorded for
+        this version of the suite), a quick recording that would shrink a full baseline,
+        and the report outputs. A failure here costs seconds, not a whole run.
+        """
         try:
-            self._resolve_checkpoint()
+            self._preflight()
         except CapcheckError as exc:
             self._ran, self._error = True, exc  # so --capcheck-report still says why
             raise
+
+    def _preflight(self) -> None:
+        settings = self.settings
+        from capcheck.report import outputs
+
+        outputs.check(settings, self.invocation_dir)
+        if settings.adapter is None and settings.model in (None, embedded.ALIAS):
+            folder, same_as_embedded = embedded.ALIAS, lambda: True  # converted on first use, when the session runs
+        else:
+            checkpoint = self._resolve_checkpoint()
+            folder = checkpoint.base_slug
+            same_as_embedded = lambda: checkpoint.is_local and embedded.same_architecture(Path(checkpoint.model))  # noqa: E731
+        from capcheck.builtin import baselines_dir
+
+        self.store = open_store(
+            (self.rootdir / settings.baselines).resolve(), baselines_dir(), folder, base=settings.base,
+            record=settings.record, explicit_root=settings.baselines != "baselines", same_as_embedded=same_as_embedded,
+        )
+        if settings.record:
+            self._check_no_shrink()
+            return
+        problems: list[str] = []
+        self._expected = {}
+        for name, suite in self.suites.items():
+            try:
+                found = self._load_baseline(suite)
+            except BaselineError as exc:
+                problems.append(str(exc))
+                continue
+            if isinstance(suite, Suite) and found.data["suite"]["fingerprint"] != suite.fingerprint:
+                problems.append(self._stale_message(suite, found))
+                continue
+            self._expected[name] = found
+        if problems:
+            count = f"{len(problems)} of {len(self.suites)} suites" if len(self.suites) > 1 else "the suite"
+            raise BaselineError(f"baselines are not usable for {count} (nothing was run):\n- " + "\n- ".join(problems))
+        if not settings.calibrate:
+            self.noise_floors = noise.read(self.store.noise_directory())
+
+    def _check_no_shrink(self) -> None:
+        """A quick recording must not replace a fuller baseline: later full gates would compare only its subset."""
+        if not self.settings.quick:
+            return
+        assert self.store is not None
+        for suite in self.suites.values():
+            if not isinstance(suite, Suite):
+                continue
+            path = self.store.directory / f"{suite.slug}.json"
+            try:
+                held = len(baselines.read(path, suite, self.record_hint(suite)).result.cases)
+            except BaselineError:
+                continue  # nothing usable to lose: a missing or broken file is replaced
+            quick = len(suite.quick().cases)
+            if held > quick:
+                raise BaselineError(
+                    f"{path} holds {held} cases of suite '{suite.name}'; a --capcheck-quick recording would "
+                    f"replace it with {quick}, and from then on full gates would compare only those. Re-record "
+                    f"in full (leave out --capcheck-quick):\n    {self.record_hint(suite, quick=False)}\n"
+                    "or, to keep only the quick cases on purpose, delete the file first."
+                )
+
+    def _stale_message(self, suite: Suite, found: baselines.Baseline) -> str:
+        return (
+            f"the baseline {found.path} was recorded for another version of the suite "
+            f"(fingerprint {found.data['suite']['fingerprint']}, now {suite.fingerprint}): its cases or "
+            f"scoring changed. Re-record it with:\n    {self.record_hint(suite)}"
+        )
 
     def _resolve_checkpoint(self) -> Checkpoint:
         """--model / --adapter as a checked Checkpoint, resolved once per session."""
@@ -113,15 +190,16 @@ class CapcheckSession:
     def _run(self) -> None:
         settings = self.settings
         report = self.report
+        if self.store is None:  # run without the plugin's collection hook (in-process callers)
+            self._preflight()
+        assert self.store is not None
         checkpoint = self._resolve_checkpoint()
         report.checkpoint = checkpoint
-        report.baseline_dir = self.baseline_dir(checkpoint)
+        report.baseline_dir = self.store.directory if settings.record else self._read_directory()
         run = {name: (s.quick() if settings.quick else s) for name, s in self.suites.items()}
-        expected = {} if settings.record else {name: self._load_baseline(s) for name, s in self.suites.items()}
-        self.baselines = {k: v for k, v in expected.items() if isinstance(v, baselines.Baseline)}
+        expected: dict[str, baselines.Baseline] = dict(self._expected or {})
+        self.baselines = expected
         guard.check_adapter_base(checkpoint, self.baselines.values())
-        if not settings.record and not settings.calibrate:
-            self.noise_floors = noise.read(report.baseline_dir)
         start = time.perf_counter()
         config = EngineConfig(
             dtype=settings.dtype, batch_size=settings.batch_size, threads=settings.torch_threads,
@@ -184,55 +262,57 @@ class CapcheckSession:
             engine.close()
             raise
 
-    def baseline_dir(self, checkpoint: Checkpoint) -> Path:
-        root = (self.rootdir / self.settings.baselines).resolve()
-        if self.settings.base:
-            return root / self.settings.base
-        own = root / checkpoint.base_slug
-        if self.settings.record or own.is_dir():
-            return own
-        folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
-        return folders[0] if len(folders) == 1 else own
+    def _read_directory(self) -> Path:
+        """The folder most of the compared baselines came from (for the summary and the report)."""
+        assert self.store is not None
+        folders = [b.path.parent for b in self.baselines.values()]
+        return max(set(folders), key=folders.count) if folders else self.store.directory
 
-    def _load_baseline(self, suite: Suite) -> baselines.Baseline | Exception:
-        assert self.report.baseline_dir is not None
-        path = self.report.baseline_dir / f"{suite.slug}.json"
-        try:
-            return baselines.read(path, suite, self.record_hint(suite))
-        except BaselineError as exc:
-            return exc
+    def _load_baseline(self, suite: Suite) -> baselines.Baseline:
+        assert self.store is not None
+        return baselines.read(self.store.path(suite.slug), suite, self.record_hint(suite))
 
-    def record_hint(self, suite: Suite) -> str:
-        source = self.suite_files.get(suite.name) or "suites"
-        model = self.settings.model or "smollm2-135m-instruct"
-        return f"{self.record_command} {source} --model {model} --capcheck-record   (run it on the base model)"
+    def record_hint(self, suite: Suite, quick: bool | None = None) -> str:
+        """The command that records this suite's baseline where this session reads it."""
+        settings = self.settings
+        checkpoint = self._checkpoint
+        if checkpoint is not None and checkpoint.adapter is not None:
+            model = checkpoint.alias or checkpoint.model  # an adapter's base is known: record that
+        elif self.store is not None and self.store.folder != (checkpoint.base_slug if checkpoint else embedded.ALIAS):
+            model = "PATH/TO/BASE-MODEL"  # the candidate is not the folder's model; we cannot know the base
+        else:
+            model = settings.model or embedded.ALIAS
+        source = self.suite_files.get(suite.name) or ""
+        builtin = _is_builtin_file(source)
+        if self.record_command == "pytest":
+            parts = ["pytest", source or "suites", "--model", model, "--capcheck-record"]
+        else:  # capcheck record: the built-in suites are found anyway; the project's need their file
+            parts = [*self.record_command.split(), "--model", model]
+            parts += ["-k", _test_name(suite)] if builtin or not source else ["--suites", source, "-k", _test_name(suite)]
+        if settings.baselines != "baselines":
+            parts += ["--baselines", settings.baselines]
+        if self.store is not None and (settings.base or model == "PATH/TO/BASE-MODEL"):
+            parts += ["--capcheck-base", self.store.folder]
+        if settings.quick if quick is None else quick:
+            parts.append("--capcheck-quick")
+        return " ".join(_quoted(p) for p in parts) + "   (run it on the base model)"
 
     def _decide(self, suite: Suite, result: SuiteResult, expected: object, checkpoint: Checkpoint, engine: EngineInfo) -> Verdict:
         tolerance = self.policy.tolerance if self.policy.tolerance is not None else suite.tolerance
         if self.settings.record:
-            assert self.report.baseline_dir is not None
-            path = self.report.baseline_dir / f"{suite.slug}.json"
+            assert self.store is not None
+            path = self.store.directory / f"{suite.slug}.json"
             baselines.write(path, baselines.to_json(result, suite, checkpoint, engine, quick=self.settings.quick,
                                                     probe=self.probe))
             verdict = Verdict(suite.name, suite.metric, suite.direction, Status.RECORDED, tolerance, n=len(result.cases))
             verdict.candidate_score = result.score
             verdict.message = f"recorded {path}"
             return verdict
-        if isinstance(expected, Exception):
-            status = Status.MISSING if "no baseline" in str(expected) else Status.ERROR
-            verdict = Verdict(suite.name, suite.metric, suite.direction, status, tolerance, n=len(result.cases))
-            verdict.candidate_score = result.score
-            verdict.message = str(expected)
-            return verdict
         assert isinstance(expected, baselines.Baseline)
-        if expected.data["suite"]["fingerprint"] != suite.fingerprint:
+        if expected.data["suite"]["fingerprint"] != suite.fingerprint:  # lm-eval suites: known only once run
             verdict = Verdict(suite.name, suite.metric, suite.direction, Status.STALE, tolerance, n=len(result.cases))
             verdict.candidate_score, verdict.base_score = result.score, expected.result.score
-            verdict.message = (
-                f"the baseline {expected.path} was recorded for another version of the suite "
-                f"(fingerprint {expected.data['suite']['fingerprint']}, now {suite.fingerprint}): its cases or "
-                f"scoring changed. Re-record it with:\n    {self.record_hint(suite)}"
-            )
+            verdict.message = self._stale_message(suite, expected)
             return verdict
         if expected.quick and not self.settings.quick:
             log.warning("baseline %s was recorded in quick mode; only its cases are compared", expected.path)
@@ -259,17 +339,17 @@ class CapcheckSession:
         return verdict
 
     def _write_noise_floor(self, checkpoint: Checkpoint, engine: EngineInfo) -> None:
-        if not self.noise_floors or self.report.baseline_dir is None:
+        if not self.noise_floors or self.store is None:
             return
         model = {"id": checkpoint.alias or checkpoint.model, "fingerprint": checkpoint.fingerprint}
-        path = noise.write(self.report.baseline_dir, self.noise_floors, model,
+        path = noise.write(self.store.directory, self.noise_floors, model,
                            {**engine.to_dict(), "batch_size": self.settings.batch_size})
         for verdict in self.verdicts.values():
             if verdict.status == Status.RECORDED:
                 verdict.message += f"; written to {path}"
 
-    report_written: str | None = None
-    """Where --capcheck-report went (or why it could not be written), for the summary."""
+    outputs_written: list[str] = []
+    """One line per report, MLflow run or Hub file written (or why not), for the summary."""
     progress_stream: TextIO | None = None
     """Where progress bars go (the plugin gives pytest's terminal, past output capture)."""
 
@@ -278,23 +358,46 @@ class CapcheckSession:
 
     @property
     def show_progress(self) -> bool:
+        """Whether progress shows as bars (an interactive terminal); engines' own bars (vLLM) only then."""
         return self.progress_stream is not None and can_show(self.progress_stream)
 
     @contextmanager
     def _progress(self) -> Iterator[InferenceProgress]:
-        """Progress bars on a terminal, with pytest's capture suspended only while they show."""
-        if self.uncaptured is None:
-            yield InferenceProgress(self.show_progress, self.progress_stream)
+        """Bars on a terminal, plain lines elsewhere: pytest's capture is off while bars show or a line is written."""
+        stream, uncaptured = self.progress_stream, self.uncaptured
+        if stream is None:  # no plugin, nowhere to write
+            yield InferenceProgress(False)
             return
-        with self.uncaptured():
-            if self.show_progress:  # a tty check only means something with capture off
-                yield InferenceProgress(True, self.progress_stream)
+        if uncaptured is None:
+            yield InferenceProgress(True, stream)
+            return
+        with uncaptured():  # a tty check only means something with capture off
+            progress = InferenceProgress(True, stream, bypass=uncaptured)
+            if progress.bars:
+                yield progress
                 return
-        yield InferenceProgress(False)
+        yield progress
 
     @property
     def error(self) -> Exception | None:
         return self._error
+
+
+def _test_name(suite: Any) -> str:
+    """The pytest test name suite_test gives a suite (what -k matches)."""
+    return "test_" + suite.slug.replace("-", "_").replace(".", "_")
+
+
+def _is_builtin_file(source: str) -> bool:
+    from capcheck.selection import is_builtin
+
+    return bool(source) and is_builtin(Path(source))
+
+
+def _quoted(part: str) -> str:
+    import shlex
+
+    return shlex.quote(part)
 
 
 def _same_suite(a: Any, b: Any) -> bool:

@@ -7,6 +7,11 @@ from pathlib import Path
 
 import pytest
 
+# The plugin imports capcheck.session only when a run switches capcheck on. Import it here,
+# in the outer test process, so pytester's in-process runs (which drop the modules first
+# imported inside them) all see the one module that tests monkeypatch (load_engine).
+import capcheck.session  # noqa: E402,F401
+
 pytest_plugins = ["pytester"]
 
 

@@ -63,13 +63,13 @@ def run_gate(model: str, adapter: str | None, suites_path: Path, project: Path, 
              no_cache: bool = False) -> GateRun:
     """`capcheck gate` in-process: the same settings merge, session and verdict rule."""
     from capcheck.session import CapcheckSession
-    from capcheck.settings import merge, pyproject_defaults
+    from capcheck.settings import merge, project_defaults
     from capcheck.suites_loader import load_suite_files
 
     cli = {"model": model, "adapter": adapter, "quick": quick, "threads": threads, "engine": "hf",
            "batch_size": batch_size, "dtype": dtype, "base": "smollm2-135m-instruct", "no_cache": no_cache}
-    settings = merge(cli, pyproject_defaults(project))
-    session = CapcheckSession(settings, project, record_command="capcheck record")
+    settings = merge(cli, project_defaults(project))
+    session = CapcheckSession(settings, project, record_command="capcheck record", invocation_dir=project)
     for suite in load_suite_files(suites_path):
         session.add_suite(suite, source=str(suites_path))
     start = time.perf_counter()

@@ -35,12 +35,20 @@ def _recipes(names: str) -> list[str]:
     return picked
 
 
-def _check_project(suites: Path, baselines: Path) -> None:
-    if not suites.exists() or not (baselines / "smollm2-135m-instruct").is_dir():
+def _check_inputs(suites: Path, project: Path) -> None:
+    """The suites must exist, and the embedded model needs baselines: the project's or the installed ones."""
+    from capcheck.builtin import baselines_dir
+
+    if not suites.exists():
+        raise CapcheckError(f"--suites {suites}: no such file or folder; leave it out to use the built-in suites.")
+    if not project.is_dir():
+        raise CapcheckError(f"--project {project}: no such folder.")
+    folder = "smollm2-135m-instruct"
+    if not (project / "baselines" / folder).is_dir() and not (baselines_dir() / folder).is_dir():
         raise CapcheckError(
-            f"the demo needs the capability suites ({suites}) and the embedded model's baselines "
-            f"({baselines / 'smollm2-135m-instruct'}); run it from the capcheck project folder or pass "
-            "--suites and --project.")
+            f"no baselines of the embedded model: neither {project / 'baselines' / folder} nor the installed "
+            f"{baselines_dir() / folder} exists. Reinstall capcheck, or record them with "
+            "`capcheck record --model smollm2-135m-instruct`.")
 
 
 def run_demo(argv: Sequence[str]) -> int:
@@ -50,17 +58,20 @@ def run_demo(argv: Sequence[str]) -> int:
     parser.add_argument("--out", default="capcheck-demo", help="folder for models, adapters and results (default ./capcheck-demo)")
     parser.add_argument("--recipes", default=",".join(RECIPES), help=f"comma-separated, in order (default {','.join(RECIPES)})")
     parser.add_argument("--full", action="store_true", help="gate on the full suites instead of quick mode (about 6 min per model on a 2-core CPU)")
-    parser.add_argument("--project", default=".", help="folder holding pyproject.toml and baselines/ (default .)")
-    parser.add_argument("--suites", default=None, help="suite files or folder (default PROJECT/suites)")
+    parser.add_argument("--project", default=".", help="folder whose capcheck config and baselines/ apply (default .; "
+                                                         "the installed baselines serve where it has none)")
+    parser.add_argument("--suites", default=None, help="suite files or folder (default: the built-in suites)")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
     ns = parser.parse_args(argv)
+    from capcheck.builtin import suites_dir
+
     project = Path(ns.project).resolve()
-    suites = Path(ns.suites) if ns.suites else project / "suites"
+    suites = Path(ns.suites) if ns.suites else suites_dir()
     out = Path(ns.out)
     try:
         names = _recipes(ns.recipes)
-        _check_project(suites, project / "baselines")
+        _check_inputs(suites, project)
         from capcheck.checkpoint import embedded_dir
 
         base = embedded_dir()

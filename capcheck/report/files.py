@@ -26,9 +26,8 @@ def render(data: dict[str, Any], suffix: str) -> str:
     return renderers[suffix.lower()](data)
 
 
-def write_report(session: Any, path: Path) -> None:
-    """Write the session's verdicts to `path` (atomically: an old report is never left half-written)."""
-    from capcheck.report.json_report import from_session
-
+def write_report(report: dict[str, Any], path: Path) -> None:
+    """Write a report dict (json_report.from_session) to `path` in the format its suffix names,
+    atomically: an old report is never left half-written."""
     check_path(str(path))
-    write_text_atomic(path, render(from_session(session), path.suffix))
+    write_text_atomic(path, render(report, path.suffix))

@@ -21,7 +21,7 @@ def hf_loaded() -> None:
 
 
 def test_record_then_pass_on_the_embedded_model(pytester: pytest.Pytester, task_dir: Path, hf_loaded: None) -> None:
-    pytester.makepyprojecttoml('[tool.capcheck]\nengine = "hf"\n')
+    pytester.makepyprojecttoml('[tool.capcheck]\nsuites = "project"\nengine = "hf"\n')
     options = ("-p", "no:cacheprovider", "--capcheck-no-cache", "--capcheck-threads", "1",
                "--lm-eval-tasks", "capcheck_arith_mc", "--lm-eval-include", str(task_dir))
     pytester.runpytest(*options, "--capcheck-record").assert_outcomes(passed=1)

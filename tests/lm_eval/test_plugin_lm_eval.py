@@ -32,7 +32,7 @@ def project(pytester: pytest.Pytester, task_dir: Path, monkeypatch: pytest.Monke
     pytester.makepyfile(test_lm_suites=(
         "import capcheck\n"
         f"test_arith = capcheck.lm_eval_suite('capcheck_arith_mc', include={str(task_dir)!r}, tolerance=0.0)\n"))
-    pytester.makepyprojecttoml('[tool.capcheck]\nengine = "scripted"\n')
+    pytester.makepyprojecttoml('[tool.capcheck]\nsuites = "project"\nengine = "scripted"\n')
     monkeypatch.setenv("NO_COLOR", "1")
     return pytester
 

@@ -50,7 +50,7 @@ class Engines:
 @pytest.fixture
 def engines(monkeypatch: pytest.MonkeyPatch, pytester: pytest.Pytester, tiny_model_dir) -> Engines:
     pytester.makepyfile(test_suites=SUITE_FILE)
-    pytester.makepyprojecttoml('[tool.capcheck]\nengine = "scripted"\n')
+    pytester.makepyprojecttoml('[tool.capcheck]\nsuites = "project"\nengine = "scripted"\n')
     monkeypatch.setenv("NO_COLOR", "1")
     return Engines(monkeypatch)
 
@@ -87,10 +87,14 @@ def test_record_then_pass_then_fail_with_readable_diff(pytester: pytest.Pytester
     damaged.stdout.fnmatch_lines(["grammar*regressed", "arith*regressed"])
 
 
-def test_missing_baseline_fails_with_the_record_command(pytester: pytest.Pytester, engines: Engines, tiny_model_dir) -> None:
+def test_missing_baseline_stops_before_the_model_loads(pytester: pytest.Pytester, engines: Engines, tiny_model_dir) -> None:
     result = run(pytester, tiny_model_dir)
-    result.assert_outcomes(failed=2)
-    result.stdout.fnmatch_lines(["*MISSING: no baseline for suite 'grammar'*", "*pytest test_suites.py --model * --capcheck-record*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*baselines are not usable for 2 of 2 suites (nothing was run)*",
+                                 "*no baseline for suite 'grammar'*",
+                                 "*pytest test_suites.py --model * --capcheck-record*",
+                                 "*no baseline for suite 'arith'*"])
+    assert engines.made == []  # found before any engine was built
 
 
 def test_stale_baseline_is_reported_with_the_command(pytester: pytest.Pytester, engines: Engines, tiny_model_dir) -> None:
@@ -99,9 +103,12 @@ def test_stale_baseline_is_reported_with_the_command(pytester: pytest.Pytester, 
     data = json.loads(path.read_text())
     data["suite"]["fingerprint"] = "0123456789abcdef"
     path.write_text(json.dumps(data))
+    engines.made.clear()
     result = run(pytester, tiny_model_dir)
-    result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["*STALE: the baseline * was recorded for another version of the suite*", "*--capcheck-record*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*baselines are not usable for 1 of 2 suites*",
+                                 "*the baseline * was recorded for another version of the suite*", "*--capcheck-record*"])
+    assert engines.made == []
 
 
 def test_keyword_selection_runs_only_the_selected_suite(pytester: pytest.Pytester, engines: Engines, tiny_model_dir) -> None:
@@ -132,7 +139,7 @@ def test_unknown_pyproject_key_is_a_usage_error(pytester: pytest.Pytester, engin
     pytester.makepyprojecttoml('[tool.capcheck]\nengin = "hf"\n')
     result = run(pytester, tiny_model_dir)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*unknown key(s) engin*"])
+    result.stderr.fnmatch_lines(["*unknown key 'engin'*"])
 
 
 def test_bad_model_path_is_a_usage_error_before_any_test_runs(pytester: pytest.Pytester, engines: Engines) -> None:

@@ -59,7 +59,7 @@ def healthy_engine(monkeypatch: pytest.MonkeyPatch, reply: Callable[[Any], str] 
 def make_project(pytester: pytest.Pytester, suite_file: str = SUITE_FILE) -> Path:
     """A project folder with a suite file and [tool.capcheck]; pytester's cwd is in it."""
     pytester.makepyfile(test_suites=suite_file)
-    pytester.makepyprojecttoml('[tool.capcheck]\nengine = "scripted"\n')
+    pytester.makepyprojecttoml('[tool.capcheck]\nsuites = "project"\nengine = "scripted"\n')
     return pytester.path
 
 

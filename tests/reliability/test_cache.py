@@ -345,7 +345,7 @@ test_grammar = suite_test(grammar)
 def test_plugin_switches_and_summary(pytester: pytest.Pytester, tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The real hf engine on a tiny model: --capcheck-no-cache, cache_dir, --capcheck-cache-dir, the summary."""
     pytester.makepyfile(test_suites=SMALL_SUITE)
-    pytester.makepyprojecttoml('[tool.capcheck]\nengine = "hf"\ncache_dir = "cc"\n')
+    pytester.makepyprojecttoml('[tool.capcheck]\nsuites = "project"\nengine = "hf"\ncache_dir = "cc"\n')
     monkeypatch.setenv("NO_COLOR", "1")
     args = ("--model", str(tiny_model_dir), "-p", "no:cacheprovider", "--capcheck-threads", "1")
 

@@ -102,7 +102,7 @@ def test_gate_exits_2_with_the_message(
 
     monkeypatch.setattr(hf.HFEngine, "__init__", init)
     make_project(pytester)
-    pytester.makepyprojecttoml('[tool.capcheck]\nengine = "hf"\nthreads = 1\n')
+    pytester.makepyprojecttoml('[tool.capcheck]\nsuites = "project"\nengine = "hf"\nthreads = 1\n')
     before = snapshot(pytester.path)
     code, out = gate(capsys, "--model", str(tiny_model_dir), "-k", "grammar", "--batch-size", "4", record=True)
     assert code == 2, out

@@ -41,7 +41,7 @@ SCORED = 80  # 40 minimal pairs, two options each
 
 def make_project(root: Path) -> Path:
     root.mkdir()
-    (root / "pyproject.toml").write_text('[tool.capcheck]\nengine = "hf"\nbaselines = "bl"\nbatch_size = 8\n')
+    (root / "pyproject.toml").write_text('[tool.capcheck]\nsuites = "project"\nengine = "hf"\nbaselines = "bl"\nbatch_size = 8\n')
     (root / "test_gate.py").write_text(SUITE_FILE)
     return root
 

@@ -22,7 +22,7 @@ def test_tokenizer_without_chat_template_warns_in_the_baseline(
     config.pop("chat_template", None)
     (model / "tokenizer_config.json").write_text(json.dumps(config))
     make_project(pytester)
-    pytester.makepyprojecttoml('[tool.capcheck]\nengine = "hf"\nthreads = 1\n')
+    pytester.makepyprojecttoml('[tool.capcheck]\nsuites = "project"\nengine = "hf"\nthreads = 1\n')
     code, out = gate(capsys, "--model", str(model), "-k", "arith", record=True)
     assert code == 0, out
     data = read_json(pytester.path / "baselines" / "no-template" / "arith.json")

@@ -43,7 +43,7 @@ def test_recorded_probe_passes_and_an_altered_config_stops_the_gate(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], peaky_model_dir: Path,
 ) -> None:
     pytester.makepyfile(test_suites=SUITE_FILE)
-    pytester.makepyprojecttoml('[tool.capcheck]\nengine = "hf"\nthreads = 1\n')
+    pytester.makepyprojecttoml('[tool.capcheck]\nsuites = "project"\nengine = "hf"\nthreads = 1\n')
     model = ["--model", str(peaky_model_dir), "-k", "grammar"]
     code, out = gate(capsys, *model, record=True)
     assert code == 0, out
@@ -190,7 +190,7 @@ def test_adapter_on_a_wrongly_loaded_base_stops_the_gate(
     peaky_model_dir: Path, lora_dir: Path,
 ) -> None:
     pytester.makepyfile(test_suites=SUITE_FILE)
-    pytester.makepyprojecttoml('[tool.capcheck]\nengine = "hf"\nthreads = 1\n')
+    pytester.makepyprojecttoml('[tool.capcheck]\nsuites = "project"\nengine = "hf"\nthreads = 1\n')
     code, out = gate(capsys, "--model", str(peaky_model_dir), "-k", "grammar", record=True)
     assert code == 0, out
     adapter = ["--model", str(peaky_model_dir), "--adapter", str(lora_dir), "-k", "grammar"]

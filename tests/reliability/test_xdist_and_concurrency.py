@@ -16,7 +16,7 @@ from _project import SUITE_FILE, one_line, snapshot
 def test_xdist_workers_refuse_capability_suites(pytester: pytest.Pytester, tiny_model_dir: Path) -> None:
     pytest.importorskip("xdist")
     pytester.makepyfile(test_suites=SUITE_FILE + "\ndef test_unrelated():\n    pass\n")
-    pytester.makepyprojecttoml('[tool.capcheck]\nengine = "scripted"\n')
+    pytester.makepyprojecttoml('[tool.capcheck]\nsuites = "project"\nengine = "scripted"\n')
     before = snapshot(pytester.path)
     result = pytester.runpytest_subprocess("-n", "2", "--model", str(tiny_model_dir), "-p", "no:cacheprovider")
     out = one_line(result.stdout.str())

@@ -48,7 +48,7 @@ class Engines:
 @pytest.fixture
 def engines(monkeypatch: pytest.MonkeyPatch, pytester: pytest.Pytester) -> Engines:
     pytester.makepyfile(test_suites=SUITE_FILE)
-    pytester.makepyprojecttoml('[tool.capcheck]\nengine = "scripted"\n')
+    pytester.makepyprojecttoml('[tool.capcheck]\nsuites = "project"\nengine = "scripted"\n')
     monkeypatch.setenv("NO_COLOR", "1")
     return Engines(monkeypatch)
 
@@ -105,8 +105,9 @@ def gate(pytester: pytest.Pytester, *args: str) -> int:
 def test_registry_gate_writes_a_machine_readable_verdict(pytester, engines, tiny_model_dir) -> None:
     model = str(tiny_model_dir)
     assert gate(pytester, "gate", "--suites", "test_suites.py", "--model", model, "--report", "v.json") == 2
-    missing = json.loads((pytester.path / "v.json").read_text())
-    assert missing["exit_code"] == 2 and {s["status"] for s in missing["suites"]} == {"missing"}
+    missing = json.loads((pytester.path / "v.json").read_text())  # found before the model loads
+    assert missing["exit_code"] == 2 and missing["verdict"] == "error" and missing["suites"] == []
+    assert "no baseline for suite 'grammar'" in missing["error"] and "capcheck record --model" in missing["error"]
 
     assert gate(pytester, "record", "--suites", "test_suites.py", "--model", model) == 0
     assert gate(pytester, "gate", "--suites", "test_suites.py", "--model", model, "--report", "v.json") == 0
@@ -145,9 +146,9 @@ def test_calibrate_records_the_noise_floor_and_the_verdict_respects_it(pytester,
     beyond.stdout.fnmatch_lines(["grammar*regressed"])
 
     (folder / FILE_NAME).write_text('{"schema_version": 1, "suites": {}}')
-    broken = run(pytester, tiny_model_dir)
-    broken.assert_outcomes(failed=2)
-    broken.stdout.fnmatch_lines(["*noise floor * does not match its schema*", "*capcheck calibrate*"])
+    broken = run(pytester, tiny_model_dir)  # found before the model loads
+    assert broken.ret == pytest.ExitCode.USAGE_ERROR
+    broken.stderr.fnmatch_lines(["*noise floor * does not match its schema*", "*capcheck calibrate*"])
 
 
 def test_gate_that_cannot_run_still_writes_a_verdict_saying_why(pytester, engines) -> None:
