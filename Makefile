@@ -5,7 +5,7 @@ setup:
 	@bash scripts/setup.sh
 
 gate: setup
-	.venv/bin/pytest suites
+	.venv/bin/pytest suites --model smollm2-135m-instruct
 
 test: setup
 	.venv/bin/pytest tests -rs

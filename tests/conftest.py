@@ -12,6 +12,14 @@ import pytest
 # imported inside them) all see the one module that tests monkeypatch (load_engine).
 import capcheck.session  # noqa: E402,F401
 
+try:
+    # The importlib_metadata backport (mlflow imports it) puts a finder on sys.meta_path when first
+    # imported. Imported inside a pytester test, its module is dropped afterwards but the finder
+    # stays, and later in-process runs find no pytest11 entry points (so no capcheck plugin).
+    import importlib_metadata  # noqa: E402,F401
+except ImportError:
+    pass
+
 pytest_plugins = ["pytester"]
 
 

@@ -44,7 +44,7 @@ def untrained_adapter(tmp_path_factory: pytest.TempPathFactory, embedded_dir: Pa
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest("-p", "no:cacheprovider", "--baselines", "bl", *args)
+    return pytester.runpytest("-p", "no:cacheprovider", "--baselines", "bl", "--capcheck-suites", "project", *args)
 
 
 def test_gate_on_the_embedded_model(pytester: pytest.Pytester, embedded_dir: Path, damaged_dir: Path,

@@ -157,3 +157,57 @@ def test_gate_that_cannot_run_still_writes_a_verdict_saying_why(pytester, engine
     data = json.loads((pytester.path / "v.json").read_text())
     assert validate(data) == [] and data["verdict"] == "error" and data["exit_code"] == 2
     assert "no-model" in data["error"] and data["suites"] == []
+
+
+def test_one_run_writes_every_report_an_mlflow_run_and_hub_results(pytester, engines, tiny_model_dir) -> None:
+    """The CI recipe: one gate, three reports, a registry run and the Hub's files, all from one report."""
+    pytest.importorskip("mlflow", reason="needs capcheck[mlflow] (in the dev extra)")
+    from mlflow.tracking import MlflowClient
+    import yaml
+
+    run(pytester, tiny_model_dir, "--capcheck-record").assert_outcomes(passed=2)
+    engines.flipped = set(range(0, 60, 2))  # grammar regressed
+    (pytester.path / "hub-repo").mkdir()
+    uri = f"sqlite:///{pytester.path / 'mlflow.db'}"
+    result = run(pytester, tiny_model_dir, "--capcheck-report", "v.json", "--capcheck-report", "v.md",
+                 "--capcheck-report", "v.html", "--mlflow", uri, "--mlflow-experiment", "gates",
+                 "--hub-eval-results", "hub-repo")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*every worsened case, by category: v.html", "capcheck report: *v.json",
+                                 "capcheck report: *v.md", "capcheck report: *v.html",
+                                 "capcheck mlflow: run * in experiment 'gates'*", "capcheck hub eval results: 2 files*"])
+    report = json.loads((pytester.path / "v.json").read_text())
+    assert report["verdict"] == "fail" and "<details>" in (pytester.path / "v.md").read_text()
+
+    client = MlflowClient(uri)
+    (found,) = client.search_runs([client.get_experiment_by_name("gates").experiment_id])
+    assert found.data.tags["capcheck.verdict"] == "fail"
+    assert found.data.tags["capcheck.model_fingerprint"] == report["model"]["fingerprint"]
+    assert found.data.metrics["capcheck.score/grammar"] == pytest.approx(0.5)
+
+    files = sorted((pytester.path / "hub-repo" / ".eval_results").glob("*.yaml"))
+    entries = {e["dataset"]["id"]: e for f in files for e in yaml.safe_load(f.read_text())}
+    assert entries["grammar"]["value"] == pytest.approx(0.5) and "status=regressed" in entries["grammar"]["notes"]
+    assert "status=pass" in entries["arith"]["notes"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--capcheck-report", "no-such-folder/v.json"), "*the folder */no-such-folder does not exist*"),
+    (("--hub-eval-results", "no-such-repo"), "*--hub-eval-results */no-such-repo: no such folder*"),
+])
+def test_an_output_that_cannot_be_written_stops_before_the_model_loads(pytester, engines, tiny_model_dir,
+                                                                       args, message) -> None:
+    run(pytester, tiny_model_dir, "--capcheck-record").assert_outcomes(passed=2)
+    loaded: list[str] = []
+    import capcheck.session
+
+    real = capcheck.session.load_engine
+    pytester_mp = pytest.MonkeyPatch()
+    pytester_mp.setattr("capcheck.session.load_engine", lambda *a: loaded.append("engine") or real(*a))
+    try:
+        result = run(pytester, tiny_model_dir, "--capcheck-no-cache", *args)
+    finally:
+        pytester_mp.undo()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])
+    assert loaded == []
