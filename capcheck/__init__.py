@@ -12,21 +12,35 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from capcheck.cases import (  # noqa: E402
-    CheckSpec,
-    ChoiceCase,
-    CompletionCase,
-    ConversationCase,
-    PassageCase,
-    Recall,
-    Turn,
-    user,
-)
-from capcheck.requests import Decoding, Message  # noqa: E402
-from capcheck.suite import Suite  # noqa: E402
+from typing import TYPE_CHECKING, Any
+
+# The public names load on first use (PEP 562): the pytest plugin imports this package in
+# every test run of a repository that has capcheck installed, and must cost nothing there.
+_EXPORTS = {
+    "CheckSpec": "capcheck.cases", "ChoiceCase": "capcheck.cases", "CompletionCase": "capcheck.cases",
+    "ConversationCase": "capcheck.cases", "PassageCase": "capcheck.cases", "Recall": "capcheck.cases",
+    "Turn": "capcheck.cases", "user": "capcheck.cases",
+    "Decoding": "capcheck.requests", "Message": "capcheck.requests",
+    "Suite": "capcheck.suite",
+}
+
+if TYPE_CHECKING:
+    from capcheck.cases import CheckSpec, ChoiceCase, CompletionCase, ConversationCase, PassageCase, Recall, Turn, user
+    from capcheck.requests import Decoding, Message
+    from capcheck.suite import Suite
 
 
-def suite_test(suite: Suite):  # type: ignore[no-untyped-def]
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        import importlib
+
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'capcheck' has no attribute {name!r}")
+
+
+def suite_test(suite: "Suite"):  # type: ignore[no-untyped-def]
     """A pytest test function for `suite` (see capcheck.plugin.suite_test)."""
     from capcheck.plugin import suite_test as make
 
