@@ -79,20 +79,17 @@ def _suite_args(ns: argparse.Namespace, project: Path) -> list[str]:
     from capcheck.errors import CapcheckError
     from capcheck.settings import project_defaults
 
-    try:
-        config = project_defaults(project)
-    except CapcheckError as exc:
-        raise SystemExit(_error(str(exc))) from None
+    config = project_defaults(project)
     which = ns.capcheck_suites or config.get("suites") or "all"
     paths = [str(project / p) for p in (config.get("suite_paths") or ())] if ns.suite_paths is None else ns.suite_paths
     for path in paths:
         if not Path(path).exists():
-            raise SystemExit(_error(f"no suites at {path!r}: check --suites, or suite_paths in the capcheck config of {project}."))
+            raise CapcheckError(f"no suites at {path!r}: check --suites, or suite_paths in the capcheck config of {project}.")
     chosen = ([str(suites_dir())] if which in ("all", "builtin") else []) + (paths if which in ("all", "project") else [])
     if not chosen:
-        raise SystemExit(_error(
+        raise CapcheckError(
             "--capcheck-suites project, but this project names no suites of its own: pass --suites PATH or set "
-            f"suite_paths in the capcheck config of {project} (`capcheck init` writes one)."))
+            f"suite_paths in the capcheck config of {project} (`capcheck init` writes one).")
     ns.capcheck_suites = which  # passed on: it also switches the plugin on
     return chosen
 
@@ -134,12 +131,17 @@ def run_gate(argv: Sequence[str], mode: str = "gate") -> int:
 
     from capcheck.verdict import Status
 
+    from capcheck.errors import CapcheckError
     from capcheck.settings import find_project
 
     ns = _gate_parser(mode).parse_args(argv)
     project = find_project(Path.cwd())
     grabber = _SessionGrabber(project)
-    code = pytest.main(_pytest_args(ns, mode, project), plugins=[grabber])
+    try:
+        args = _pytest_args(ns, mode, project)
+    except CapcheckError as exc:
+        return _error(str(exc))
+    code = pytest.main(args, plugins=[grabber])
     session = grabber.session
     if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.INTERRUPTED):
         return EXIT_ERROR

@@ -189,6 +189,7 @@ def _workflow_runner():  # tests/init/workflow_runner.py, by path (tests/ is not
     spec = importlib.util.spec_from_file_location("workflow_runner", REPO / "tests" / "init" / "workflow_runner.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 

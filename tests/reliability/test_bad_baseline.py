@@ -63,7 +63,7 @@ DAMAGE: dict[str, tuple[Callable[[Path], None], list[str]]] = {
                                          "at cases/0/score: 'high' is not of type 'number'"]),
     "truncated": (_truncated, ["is not valid JSON", "the file may be truncated"]),
     "other-suite": (_other_suite, ["grammar.json belongs to suite 'arith', not 'grammar'. Move it back or re-record"]),
-    "stale-fingerprint": (_stale, ["STALE: the baseline", "was recorded for another version of the suite "
+    "stale-fingerprint": (_stale, ["the baseline", "was recorded for another version of the suite "
                                    "(fingerprint 0123456789abcdef, now"]),
     "missing-cases": (_missing_cases, ["grammar.json is missing 3 of the suite's 20 cases ('agreement/017', "
                                        "'agreement/018', 'agreement/019'), although it was recorded for this version "
@@ -78,18 +78,21 @@ def test_damaged_baseline_is_reported_and_left_alone(
     capsys: pytest.CaptureFixture[str], tiny_model_dir: Path,
 ) -> None:
     make_project(pytester)
-    healthy_engine(monkeypatch)
+    engines = healthy_engine(monkeypatch)
     code, out = gate(capsys, "--model", str(tiny_model_dir), record=True)
     assert code == 0, out
     path = pytester.path / "baselines" / tiny_model_dir.name.lower() / "grammar.json"
     damage_fn, expected = DAMAGE[damage]
     damage_fn(path)
     before = snapshot(pytester.path)
+    engines.clear()
     code, out = gate(capsys, "--model", str(tiny_model_dir))
     assert code == 2, out
     text = one_line(out)
     for phrase in expected:
         assert phrase in text, (phrase, out)
-    assert "--capcheck-record" in text  # the command that fixes it
-    assert "arith" in text and "pass" in text  # the other suite is still judged
+    # The command that fixes it, runnable as printed: this project's suite file, this model.
+    assert f"capcheck record --model {tiny_model_dir} --suites test_suites.py -k test_grammar" in text
+    assert "baselines are not usable for 1 of 2 suites (nothing was run)" in text
+    assert engines == []  # found before any model loaded
     assert snapshot(pytester.path) == before
