@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import math
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,13 +17,16 @@ from typing import Any
 
 from capcheck import __version__
 from capcheck.atomic import write_text_atomic
+from capcheck.cases import PassageCase
 from capcheck.checkpoint import Checkpoint
 from capcheck.engines.base import EngineInfo
 from capcheck.errors import BaselineError
-from capcheck.results import CaseResult, SuiteResult
+from capcheck.results import MAX_LOSS, SCORE_LIMIT, CaseResult, SuiteResult, bad_cases, describe, show
 from capcheck.suite import Suite
 
 SCHEMA_VERSION = 1
+FLOAT16_HINT = ("a float16 overflow is the usual cause (a passage's loss or an option's log-probability "
+                "leaves float16's range): run with --dtype bfloat16 or --dtype float32")
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,15 @@ def to_json(
     quick: bool = False,
     probe: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """The baseline file's content; refuses a result holding a score no later gate could compare with."""
+    low, high = score_range(suite)
+    bad = bad_cases(result.cases, low, high)
+    if bad:
+        raise BaselineError(
+            f"suite '{suite.name}': the engine ({engine.name}, {engine.dtype}) scored {len(bad)} case(s) outside "
+            f"[{show(low)}, {show(high)}] or as no finite number: {describe(bad)}. No baseline was written for "
+            f"the suite; {FLOAT16_HINT}, then record again."
+        )
     data = {
         "schema_version": SCHEMA_VERSION,
         "capcheck_version": __version__,
@@ -101,12 +114,75 @@ def to_json(
     return data
 
 
+def score_range(suite: Any) -> tuple[float, float]:
+    """Where a case score of `suite` can lie: [0, 1] for scored cases, [0, MAX_LOSS] for passages.
+
+    Suites that list no cases (lm-eval tasks) have metrics of any scale: only |score| <= SCORE_LIMIT.
+    """
+    cases = getattr(suite, "cases", None)
+    if not cases:
+        return -SCORE_LIMIT, SCORE_LIMIT
+    if isinstance(cases[0], PassageCase):  # a suite never mixes passages with scored cases
+        return 0.0, MAX_LOSS
+    return 0.0, 1.0
+
+
+class _NonFinite(str):
+    """A NaN / Infinity token, or a number too large for a float (1e400), kept as its text."""
+
+
+def _finite_float(text: str) -> float | _NonFinite:
+    value = float(text)
+    return value if math.isfinite(value) else _NonFinite(text)
+
+
+def _finite_int(text: str) -> int | _NonFinite:
+    # Beyond ~308 digits an int overflows float() later (and beyond 4300 int() itself refuses).
+    return int(text) if len(text.lstrip("-")) <= 300 else _NonFinite(text[:20] + "...")
+
+
+def loads(text: str) -> Any:
+    """json.loads that never turns a token into NaN or infinity: such tokens stay _NonFinite markers."""
+    return json.loads(text, parse_constant=_NonFinite, parse_float=_finite_float, parse_int=_finite_int)
+
+
+def nonfinite_places(data: Any) -> list[tuple[tuple[Any, ...], str]]:
+    """(JSON path, token) of every non-finite number in `data`: the markers `loads` left, NaN or infinite floats."""
+    found: list[tuple[tuple[Any, ...], str]] = []
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    while stack:  # iterative: a file nested nearly to the recursion limit must not crash the walk
+        at, value = stack.pop()
+        if isinstance(value, _NonFinite):
+            found.append((at, str(value)))
+        elif isinstance(value, float) and not math.isfinite(value):
+            found.append((at, show(value)))
+        elif isinstance(value, dict):
+            stack.extend((at + (k,), v) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend((at + (i,), v) for i, v in reversed(list(enumerate(value))))
+    return found
+
+
+def _where(data: Any, at: tuple[Any, ...]) -> str:
+    """A JSON path as a person reads it: "case 'a/1' (cases/0/score)" under cases, else the path."""
+    path = "/".join(map(str, at))
+    if len(at) >= 2 and at[0] == "cases" and isinstance(data, dict):
+        case = data["cases"][at[1]]
+        if isinstance(case, dict) and isinstance(case.get("id"), str):
+            return f"case {case['id']!r} ({path})"
+    return path
+
+
 def dumps(data: dict[str, Any]) -> str:
-    """Stable text: sorted keys, two-space indent, UTF-8 kept, trailing newline."""
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """Stable text: sorted keys, two-space indent, UTF-8 kept, trailing newline; NaN and infinity refused."""
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def write(path: Path, data: dict[str, Any]) -> None:
+    places = nonfinite_places(data)
+    if places:  # our own bug, never a user's: to_json checks the scores first
+        raise BaselineError(f"refusing to write a baseline {path} holding a non-finite number at "
+                            + ", ".join(_where(data, at) for at, _ in places[:5]))
     errors = _schema_errors(data)
     if errors:  # our own bug, never a user's: refuse to write a file we could not read back
         raise BaselineError(f"refusing to write an invalid baseline {path}: " + "; ".join(errors))
@@ -121,7 +197,7 @@ def read(path: Path, suite: Suite, record_hint: str) -> Baseline:
             f"    {record_hint}"
         )
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise BaselineError(f"baseline {path} cannot be read ({exc.strerror or exc}). Check its permissions.") from exc
     except RecursionError as exc:
@@ -133,6 +209,14 @@ def read(path: Path, suite: Suite, record_hint: str) -> Baseline:
             f"baseline {path} is not valid JSON ({exc.msg}, line {exc.lineno}); the file may be truncated. "
             f"Restore it from version control or re-record it with:\n    {record_hint}"
         ) from exc
+    places = nonfinite_places(data)
+    if places:
+        shown = "; ".join(f"{_where(data, at)} holds {token}" for at, token in places[:5])
+        raise BaselineError(
+            f"baseline {path} holds {len(places)} number(s) that are not finite: {shown}. A baseline must "
+            f"hold finite scores (NaN or Infinity usually means a float16 overflow when it was recorded, or a "
+            f"hand edit). Re-record it with:\n    {record_hint}"
+        )
     if isinstance(data, dict) and data.get("schema_version") not in (None, SCHEMA_VERSION):
         raise BaselineError(
             f"baseline {path} has schema version {data.get('schema_version')!r}; this capcheck reads "
@@ -151,6 +235,7 @@ def read(path: Path, suite: Suite, record_hint: str) -> Baseline:
         )
     _check_cases(path, data, suite, record_hint)
     cases = tuple(CaseResult.from_dict(c) for c in data["cases"])
+    _check_scores(path, cases, suite, record_hint)
     result = SuiteResult(suite.name, data["suite"]["fingerprint"], data["suite"]["metric"], data["suite"]["direction"], cases)
     return Baseline(result=result, data=data, path=path)
 
@@ -175,4 +260,16 @@ def _check_cases(path: Path, data: dict[str, Any], suite: Suite, record_hint: st
             f"baseline {path} is missing {len(missing)} of the suite's {len(cases)} cases ({shown}), "
             "although it was recorded for this version of the suite: it was cut or edited by hand. Restore it "
             f"from version control or re-record it with:\n    {record_hint}"
+        )
+
+
+def _check_scores(path: Path, cases: tuple[CaseResult, ...], suite: Suite, record_hint: str) -> None:
+    """Every stored score lies in its suite's range: a finite but absurd one (1e308) would overflow the statistics."""
+    low, high = score_range(suite)
+    bad = bad_cases(cases, low, high)
+    if bad:
+        raise BaselineError(
+            f"baseline {path} holds {len(bad)} score(s) outside [{show(low)}, {show(high)}], the range of suite "
+            f"'{suite.name}': {describe(bad, prefix='case ')}. The file was edited "
+            f"by hand or recorded by a broken engine. Re-record it with:\n    {record_hint}"
         )

@@ -18,9 +18,9 @@ from typing import Any
 
 from capcheck import __version__
 from capcheck.atomic import write_text_atomic
-from capcheck.baseline import Baseline, dumps
+from capcheck.baseline import FLOAT16_HINT, Baseline, dumps, loads, nonfinite_places
 from capcheck.errors import BaselineError
-from capcheck.results import SuiteResult
+from capcheck.results import MAX_LOSS, UNUSABLE, SuiteResult, bad_cases, describe, is_sane, show
 
 FILE_NAME = "noise-floor.json"
 SCHEMA_VERSION = 1
@@ -55,6 +55,15 @@ class NoiseFloor:
             return True
         return binary and worsened <= self.allowed_flips(n)
 
+    def problem(self) -> str | None:
+        """What makes this floor unusable, or None: a NaN or infinite drift would cover any worsening."""
+        if not is_sane(self.drift, 0.0, MAX_LOSS):
+            return f"its drift is {show(self.drift)}, not a finite number in [0, {show(MAX_LOSS)}]"
+        if not 0 <= self.worsened <= self.changed <= self.n:
+            return (f"its counts do not add up (n {self.n}, changed {self.changed}, worsened {self.worsened}; "
+                    "they need 0 <= worsened <= changed <= n)")
+        return None
+
     def to_dict(self) -> dict[str, Any]:
         return {"n": self.n, "changed": self.changed, "worsened": self.worsened, "drift": round(self.drift, 6),
                 "suite_fingerprint": self.suite_fingerprint, "runs": self.runs}
@@ -68,6 +77,10 @@ class NoiseFloor:
 def measure(result: SuiteResult, baseline: Baseline, runs: str = "") -> NoiseFloor:
     """Compare a re-run of the base model with its baseline, paired on case ids."""
     base = baseline.result.by_id
+    bad = bad_cases(result.cases)
+    if bad:
+        raise BaselineError(f"suite '{result.suite}': the calibration run scored {len(bad)} case(s) as "
+                            f"{UNUSABLE}: {describe(bad)}. Nothing was measured; {FLOAT16_HINT}.")
     pairs = [(base[c.id].score, c.score) for c in result.cases if c.id in base]
     if not pairs:
         raise BaselineError(f"the baseline {baseline.path} shares no case ids with suite '{result.suite}'; "
@@ -100,13 +113,22 @@ def read(folder: Path) -> dict[str, NoiseFloor]:
         return {}
     hint = f"Delete {path} or re-measure it with `capcheck calibrate` on the base model."
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise BaselineError(f"noise floor {path} is not valid JSON ({exc}). {hint}") from exc
+    places = nonfinite_places(data)
+    if places:  # NaN compares false and Infinity covers everything: either would decide verdicts silently
+        shown = ", ".join(_place(at) + f" is {token}" for at, token in places[:5])
+        raise BaselineError(f"noise floor {path} holds numbers that are not finite ({shown}). {hint}")
     errors = _errors(data)
     if errors:
         raise BaselineError(f"noise floor {path} does not match its schema:\n  " + "\n  ".join(errors) + f"\n{hint}")
-    return {name: NoiseFloor.from_dict(entry) for name, entry in data["suites"].items()}
+    floors = {name: NoiseFloor.from_dict(entry) for name, entry in data["suites"].items()}
+    for name, floor in floors.items():
+        problem = floor.problem()
+        if problem:
+            raise BaselineError(f"noise floor {path}: the entry of suite '{name}' is unusable: {problem}. {hint}")
+    return floors
 
 
 def write(folder: Path, floors: dict[str, NoiseFloor], model: dict[str, Any], engine: dict[str, Any]) -> Path:
@@ -130,3 +152,10 @@ def write(folder: Path, floors: dict[str, NoiseFloor], model: dict[str, Any], en
         raise BaselineError(f"refusing to write an invalid noise floor {path}: " + "; ".join(errors))
     write_text_atomic(path, dumps(data))
     return path
+
+
+def _place(at: tuple[Any, ...]) -> str:
+    """suites/<name>/drift as "suite 'name': drift"; any other JSON path as it is."""
+    if len(at) == 3 and at[0] == "suites":
+        return f"suite {at[1]!r}: {at[2]}"
+    return "/".join(map(str, at)) or "(top)"

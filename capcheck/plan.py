@@ -6,6 +6,7 @@ all conversations together, then turn 2, ...). A suite never calls the model alo
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Hashable, Sequence
@@ -222,11 +223,17 @@ def _pick(case_options: Sequence[str], scores: Sequence[Loglikelihood], per_toke
     return max(range(len(values)), key=values.__getitem__)
 
 
+def _finite(scores: Sequence[Loglikelihood]) -> bool:
+    """Whether every log-probability is a number: NaN ranks arbitrarily (max() keeps the first option)."""
+    return all(math.isfinite(s.logprob) for s in scores)
+
+
 def _score_choice(case: ChoiceCase, scores: list[Loglikelihood]) -> CaseResult:
     chosen = _pick(case.options, scores, case.per_token)
+    right = 1.0 if chosen == case.answer else 0.0
     return CaseResult(
         id=case.id,
-        score=1.0 if chosen == case.answer else 0.0,
+        score=right if _finite(scores) else math.nan,  # a NaN score makes the verdict an error naming the case
         category=case.category,
         prompt=prompt_text(case.context, PROMPT_DISPLAY_CHARS) if case.context else "",
         expected=case.options[case.answer],
@@ -271,7 +278,7 @@ def _score_conversation(case: ConversationCase, replies: list[Completion], recal
             entry["checks"] = checks
         if turn.recall is not None and index in recalls:
             right = _pick(turn.recall.options, recalls[index], False) == turn.recall.answer
-            parts.append(1.0 if right else 0.0)
+            parts.append((1.0 if right else 0.0) if _finite(recalls[index]) else math.nan)
             entry["recall"] = right
         turns.append(entry)
     return CaseResult(

@@ -1,8 +1,17 @@
 """Results of running a suite: per-case scores and outputs, and the aggregate metric."""
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
+
+SCORE_LIMIT = 1e6
+"""Largest |score| of any metric: far beyond every real one, small enough that sums and variances never overflow."""
+MAX_LOSS = 1e4
+"""Largest sane passage loss (nats per token); a random model over a 1e6-token vocabulary loses about 14."""
+UNUSABLE = f"no usable number (NaN, infinite, or beyond ±{SCORE_LIMIT:g})"
+"""How messages name a score outside the default range of bad_cases."""
 
 
 @dataclass(frozen=True)
@@ -65,3 +74,34 @@ class SuiteResult:
         for case in self.cases:
             groups.setdefault(case.category or "-", []).append(case.score)
         return {k: sum(v) / len(v) for k, v in sorted(groups.items())}
+
+
+def is_sane(value: object, low: float = -SCORE_LIMIT, high: float = SCORE_LIMIT) -> bool:
+    """Whether `value` is a finite real number in [low, high] (NaN and infinities never are)."""
+    # numbers.Real: engines may hand back numpy floats; a bool is no score.
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        return False
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond float's range
+        return False
+    return math.isfinite(number) and low <= number <= high
+
+
+def bad_cases(cases: Iterable[CaseResult], low: float = -SCORE_LIMIT, high: float = SCORE_LIMIT) -> list[CaseResult]:
+    """The cases whose score is not a finite number in [low, high]."""
+    return [c for c in cases if not is_sane(c.score, low, high)]
+
+
+def describe(cases: list[CaseResult], shown: int = 5, prefix: str = "") -> str:
+    """\"'a/1' (nan), 'a/2' (inf) and 3 more\": which cases, with the value each holds."""
+    text = ", ".join(f"{prefix}{c.id!r} ({show(c.score)})" for c in cases[:shown])
+    return text + (f" and {len(cases) - shown} more" if len(cases) > shown else "")
+
+
+def show(value: object) -> str:
+    """A number as a person reads it: nan, inf, -inf, 1e+308, 0.5 (anything else as its repr)."""
+    try:
+        return format(float(value), "g") if isinstance(value, numbers.Real) else repr(value)
+    except OverflowError:
+        return "an integer beyond float range"

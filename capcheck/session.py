@@ -16,6 +16,7 @@ from capcheck import baseline as baselines
 from capcheck import checkpoint as checkpoints
 from capcheck import embedded, guard, health, noise, probe
 from capcheck.baseline_store import BaselineStore, open_store
+from capcheck.record_command import record_command
 from capcheck.checkpoint import Checkpoint
 from capcheck.cache import CacheStats, context_for
 from capcheck.engines import EngineConfig, load_engine, pick_engine
@@ -274,36 +275,22 @@ class CapcheckSession:
 
     def record_hint(self, suite: Suite, quick: bool | None = None) -> str:
         """The command that records this suite's baseline where this session reads it."""
-        settings = self.settings
-        checkpoint = self._checkpoint
-        if checkpoint is not None and checkpoint.adapter is not None:
-            model = checkpoint.alias or checkpoint.model  # an adapter's base is known: record that
-        elif self.store is not None and self.store.folder != (checkpoint.base_slug if checkpoint else embedded.ALIAS):
-            model = "PATH/TO/BASE-MODEL"  # the candidate is not the folder's model; we cannot know the base
-        else:
-            model = settings.model or embedded.ALIAS
-        source = self.suite_files.get(suite.name) or ""
-        builtin = _is_builtin_file(source)
-        if self.record_command == "pytest":
-            parts = ["pytest", source or "suites", "--model", model, "--capcheck-record"]
-        else:  # capcheck record: the built-in suites are found anyway; the project's need their file
-            parts = [*self.record_command.split(), "--model", model]
-            parts += ["-k", _test_name(suite)] if builtin or not source else ["--suites", source, "-k", _test_name(suite)]
-        if settings.baselines != "baselines":
-            parts += ["--baselines", settings.baselines]
-        if self.store is not None and (settings.base or model == "PATH/TO/BASE-MODEL"):
-            parts += ["--capcheck-base", self.store.folder]
-        if settings.quick if quick is None else quick:
-            parts.append("--capcheck-quick")
-        return " ".join(_quoted(p) for p in parts) + "   (run it on the base model)"
+        return record_command(suite, self.settings, runner=self.record_command, source=self.suite_files.get(suite.name, ""),
+                              checkpoint=self._checkpoint, store=self.store,
+                              quick=self.settings.quick if quick is None else quick)
 
     def _decide(self, suite: Suite, result: SuiteResult, expected: object, checkpoint: Checkpoint, engine: EngineInfo) -> Verdict:
         tolerance = self.policy.tolerance if self.policy.tolerance is not None else suite.tolerance
         if self.settings.record:
             assert self.store is not None
             path = self.store.directory / f"{suite.slug}.json"
-            baselines.write(path, baselines.to_json(result, suite, checkpoint, engine, quick=self.settings.quick,
-                                                    probe=self.probe))
+            try:
+                data = baselines.to_json(result, suite, checkpoint, engine, quick=self.settings.quick, probe=self.probe)
+            except BaselineError as exc:  # unusable scores: this suite is not recorded, the others are
+                verdict = Verdict(suite.name, suite.metric, suite.direction, Status.ERROR, tolerance, n=len(result.cases))
+                verdict.message = str(exc)
+                return verdict
+            baselines.write(path, data)
             verdict = Verdict(suite.name, suite.metric, suite.direction, Status.RECORDED, tolerance, n=len(result.cases))
             verdict.candidate_score = result.score
             verdict.message = f"recorded {path}"
@@ -381,23 +368,6 @@ class CapcheckSession:
     @property
     def error(self) -> Exception | None:
         return self._error
-
-
-def _test_name(suite: Any) -> str:
-    """The pytest test name suite_test gives a suite (what -k matches)."""
-    return "test_" + suite.slug.replace("-", "_").replace(".", "_")
-
-
-def _is_builtin_file(source: str) -> bool:
-    from capcheck.selection import is_builtin
-
-    return bool(source) and is_builtin(Path(source))
-
-
-def _quoted(part: str) -> str:
-    import shlex
-
-    return shlex.quote(part)
 
 
 def _same_suite(a: Any, b: Any) -> bool:

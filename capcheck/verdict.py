@@ -7,16 +7,21 @@ significant at alpha; worse than the tolerance but not significant is INCONCLUSI
 with significance is IMPROVED; anything else PASSES. A worsening no larger than the
 engine noise floor (capcheck.noise) is never a regression, and with `holm` the p-values
 are Holm-adjusted across the session's suites before the rule is applied.
+
+Every number that enters the rule must be finite: a NaN compares false with every
+threshold and would read as "not worse". A NaN or infinite score, tolerance, alpha or
+noise floor makes the verdict an ERROR that says which one and why, never a pass.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import Enum
 
 from capcheck import stats
-from capcheck.baseline import Baseline
+from capcheck.baseline import FLOAT16_HINT, Baseline
 from capcheck.noise import NoiseFloor
-from capcheck.results import CaseResult, SuiteResult
+from capcheck.results import SCORE_LIMIT, UNUSABLE, CaseResult, SuiteResult, bad_cases, describe, is_sane, show
 
 
 class Status(str, Enum):
@@ -114,6 +119,10 @@ def judge(candidate: SuiteResult, baseline: Baseline, tolerance: float, policy: 
     higher = candidate.direction == "higher"
     verdict = Verdict(candidate.suite, candidate.metric, candidate.direction, Status.PASS, tolerance, n=len(pairs))
     verdict.missing_cases = missing
+    problem = _input_problem(candidate, baseline, pairs, tolerance, policy, noise)
+    if problem:
+        verdict.status, verdict.message = Status.ERROR, problem
+        return verdict
     if not pairs:
         verdict.status = Status.STALE
         verdict.message = "the baseline shares no case ids with the suite"
@@ -122,7 +131,7 @@ def judge(candidate: SuiteResult, baseline: Baseline, tolerance: float, policy: 
     cand_scores = [c.score for _, c in pairs]
     verdict.base_score = sum(base_scores) / len(pairs)
     verdict.candidate_score = sum(cand_scores) / len(pairs)
-    comparison = stats.compare(base_scores, cand_scores, higher)
+    comparison = stats.compare(base_scores, cand_scores, higher)  # finite inputs within SCORE_LIMIT: no overflow
     verdict.comparison = comparison
     sign = 1 if higher else -1
     changes = [CaseChange(b, c) for b, c in pairs]
@@ -160,6 +169,11 @@ def decide(verdict: Verdict, policy: Policy) -> None:
     c = verdict.comparison
     assert c is not None
     verdict.status, verdict.cases_needed, verdict.within_noise = Status.PASS, None, False
+    # Checked again here, not only in judge: apply_holm decides anew, and a NaN here would read as "not worse".
+    problem = _policy_problem(verdict.tolerance, policy) or _comparison_problem(verdict)
+    if problem:
+        verdict.status, verdict.message = Status.ERROR, problem
+        return
     if c.worse > verdict.tolerance:
         binary = c.test == "mcnemar-exact"
         if verdict.noise is not None and verdict.noise.covers(c.worse, len(verdict.worsened), verdict.n, binary):
@@ -194,3 +208,47 @@ def _categories(pairs: list[tuple[CaseResult, CaseResult]]) -> dict[str, tuple[f
         name: (sum(b for b, _ in v) / len(v), sum(c for _, c in v) / len(v), len(v))
         for name, v in sorted(groups.items())
     }
+
+
+def _policy_problem(tolerance: float, policy: Policy) -> str | None:
+    """Why the tolerance or alpha cannot decide a verdict, or None."""
+    if not is_sane(tolerance, 0.0, SCORE_LIMIT):
+        return (f"the tolerance is {show(tolerance)}; it must be a finite number >= 0 (in metric units). Fix "
+                "--tolerance, or the suite's tolerance=")
+    if not (is_sane(policy.alpha) and 0.0 < policy.alpha < 1.0):
+        return f"alpha is {show(policy.alpha)}; it must be a number between 0 and 1, e.g. 0.05. Fix --capcheck-alpha"
+    return None
+
+
+def _input_problem(candidate: SuiteResult, baseline: Baseline, pairs: list[tuple[CaseResult, CaseResult]],
+                   tolerance: float, policy: Policy, noise: NoiseFloor | None) -> str | None:
+    """Why these inputs cannot be judged, or None: every number in the rule must be finite."""
+    policy_problem = _policy_problem(tolerance, policy)
+    if policy_problem:
+        return policy_problem
+    bad = bad_cases(candidate.cases)
+    if bad:
+        return (f"the engine scored {len(bad)} case(s) as {UNUSABLE}: {describe(bad)}, so the suite cannot be "
+                f"compared with its baseline; {FLOAT16_HINT}.")
+    bad = bad_cases(b for b, _ in pairs)
+    if bad:
+        return (f"the baseline {baseline.path} holds {len(bad)} score(s) that are {UNUSABLE}: {describe(bad)}. "
+                "Re-record it on the base model with `capcheck record`.")
+    problem = noise.problem() if noise is not None else None
+    if problem:
+        return (f"the noise floor of suite '{candidate.suite}' is unusable: {problem}. Re-measure it with "
+                "`capcheck calibrate` on the base model.")
+    return None
+
+
+def _comparison_problem(verdict: Verdict) -> str | None:
+    """A comparison whose numbers are not finite (never expected after judge's checks) must not pass."""
+    c = verdict.comparison
+    assert c is not None
+    numbers = {"worsening": c.worse, "p-value": verdict.p_value, "spread": c.sd}
+    if verdict.p_better is not None:
+        numbers["p-value of 'better'"] = verdict.p_better
+    bad = [f"{name} {show(value)}" for name, value in numbers.items() if not math.isfinite(value)]
+    if bad:
+        return f"the comparison produced numbers that are not finite ({', '.join(bad)}); this is a capcheck bug"
+    return None

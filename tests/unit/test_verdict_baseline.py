@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from capcheck import baseline as baselines
-from capcheck.cases import ChoiceCase
+from capcheck.cases import ChoiceCase, PassageCase
 from capcheck.checkpoint import Checkpoint
 from capcheck.engines.base import EngineInfo
 from capcheck.errors import BaselineError
@@ -18,7 +18,10 @@ from capcheck.verdict import Policy, Status, judge
 N = 200
 
 
-def suite(n: int = N) -> Suite:
+def suite(n: int = N, direction: str = "higher") -> Suite:
+    if direction == "lower":  # losses above 1 are a passage suite's; a choice suite's scores lie in [0, 1]
+        return Suite("s", tuple(PassageCase(id=f"c/{i}", text=f"text {i}", category=f"k{i % 2}") for i in range(n)),
+                     metric="mean_loss", direction="lower")
     return Suite("s", tuple(ChoiceCase(id=f"c/{i}", options=("a", "b"), answer=0, category=f"k{i % 2}") for i in range(n)))
 
 
@@ -28,7 +31,7 @@ def result(scores: list[float], direction: str = "higher") -> SuiteResult:
 
 
 def stored(scores: list[float], tmp_path: Path, direction: str = "higher") -> baselines.Baseline:
-    s = suite(len(scores))
+    s = suite(len(scores), direction)
     data = baselines.to_json(result(scores, direction), s, Checkpoint(model="/m", alias="m"), EngineInfo("hf", "t", "float32"))
     data["model"]["fingerprint"] = "f"
     path = tmp_path / "s.json"
