@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any, Hashable, Sequence
+from typing import Any, Callable, Hashable, Sequence
 
 from capcheck.cases import (
     CheckSpec,
@@ -95,22 +95,24 @@ class _Session:
         self.stats = stats
         self.progress = progress
 
-    def _call(self, kind: str, batch: _Batch) -> list[Any]:
+    def _call(self, kind: str, batch: _Batch, wave: int | None = None) -> list[Any]:
         if not batch.items:
             return []
         start = time.perf_counter()
-        method = {"generate": self.engine.generate, "loglikelihood": self.engine.loglikelihood,
-                  "rolling": self.engine.loglikelihood_rolling}[kind]
-        # Engines with a per-batch `progress` hook (hf) get our bar; vLLM draws its own (show_progress).
-        if hasattr(self.engine, "progress"):
-            self.engine.progress = self.progress.advance  # type: ignore[attr-defined]
+        method: Callable[[list[Any]], list[Any]] = {
+            "generate": self.engine.generate, "loglikelihood": self.engine.loglikelihood,
+            "rolling": self.engine.loglikelihood_rolling}[kind]
+        # An engine with a `progress` hook (hf, vllm, the cache) reports as it goes; any other
+        # (openai, scripted) shows the phase's start and end only.
+        hooked = hasattr(self.engine, "progress")
+        with self.progress.task(kind, len(batch.items), wave):
+            if hooked:
+                self.engine.progress = self.progress.advance  # type: ignore[attr-defined]
             try:
-                with self.progress.task(kind, len(batch.items)):
-                    out = method(batch.items)
+                out = method(batch.items)
             finally:
-                self.engine.progress = None  # type: ignore[attr-defined]
-        else:
-            out = self.progress.run(kind, method, batch.items)  # no hook (openai, scripted): start and end only
+                if hooked:
+                    self.engine.progress = None  # type: ignore[attr-defined]
         if len(out) != len(batch.items):
             raise RuntimeError(f"engine {self.engine.info.name} returned {len(out)} results for {len(batch.items)} requests")
         self.stats.calls.append((kind, len(batch.items), time.perf_counter() - start))
@@ -156,7 +158,7 @@ class _Session:
                     key = (suite.name, case.id)
                     histories[key].append(Message("user", case.turns[turn].user))
                     at[key] = wave.add(_generate_request(suite, tuple(histories[key]), None, system=False))
-            out = self._call("generate", wave)
+            out = self._call("generate", wave, turn + 1)
             for key, index in at.items():
                 _append_reply(histories[key], replies[key], out[index])
         # Last: every log-likelihood request, choices and recall questions together.

@@ -225,11 +225,6 @@ class InferenceProgress:
                     phase.done = phase.total
                 display.end(phase, self.clock(), finished)
 
-    def run(self, kind: str, method: Callable[..., Any], items: Sequence[Any]) -> Any:
-        """`method(items)` as one phase, for an engine with no `progress` hook."""
-        with self.task(kind, len(items)):
-            return method(items)
-
     def advance(self, requests: int, tokens: int) -> None:
         """Record `requests` more finished requests and `tokens` more tokens processed.
 
@@ -237,8 +232,6 @@ class InferenceProgress:
         but not counted in the rate that the time left is estimated from.
         """
         computed = tokens > 0
-        if isinstance(requests, str):  # the vllm engine's hook says (kind, n_done), tokens unknown
-            requests, tokens, computed = tokens, 0, True
         with self._lock:
             phase = self.phase
             if phase is None or self.display is None:

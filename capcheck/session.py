@@ -338,7 +338,7 @@ class CapcheckSession:
     outputs_written: list[str] = []
     """One line per report, MLflow run or Hub file written (or why not), for the summary."""
     progress_stream: TextIO | None = None
-    """Where progress bars go (the plugin gives pytest's terminal, past output capture)."""
+    """Where progress goes, bars or lines (the plugin gives pytest's terminal, past output capture)."""
 
     uncaptured: Callable[[], ContextManager[None]] | None = None
     """pytest's 'suspend output capture' (the plugin sets it): bars must reach the real terminal."""

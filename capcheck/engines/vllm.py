@@ -92,8 +92,8 @@ class VLLMEngine:
         if warnings:
             log.warning(warnings[0])
         self._info = EngineInfo("vllm", f"vllm {vllm.__version__}", self.config.dtype, warnings)
-        self.progress: Callable[[str, int], None] | None = None
-        """Called with (kind, n_done) after each call; the plugin hooks a progress bar here."""
+        self.progress: Callable[[int, int], None] | None = None
+        """Called with (requests done, tokens processed) after each call; the planner hooks its progress here."""
 
     @property
     def info(self) -> EngineInfo:
@@ -113,7 +113,7 @@ class VLLMEngine:
         params = [self._sampling_params(r.decoding) for r in requests]
         outputs = self._run(token_prompts, params)
         results = [self._completion(out.outputs[0], r.decoding) for out, r in zip(outputs, requests)]
-        self._report("generate", len(requests))
+        self._report(len(requests), sum(r.n_tokens for r in results))
         return results
 
     def _sampling_params(self, decoding: Decoding) -> Any:
@@ -145,7 +145,7 @@ class VLLMEngine:
     def loglikelihood(self, requests: Sequence[LoglikelihoodRequest]) -> list[Loglikelihood]:
         pairs = [prompts.context_continuation_ids(self.tokenizer, r.context, r.continuation) for r in requests]
         results = self._score([(ctx + cont, len(cont)) for ctx, cont in pairs])
-        self._report("loglikelihood", len(requests))
+        self._report(len(requests), sum(len(ctx) + len(cont) for ctx, cont in pairs))
         return results
 
     def loglikelihood_base(self, requests: Sequence[LoglikelihoodRequest]) -> list[Loglikelihood]:
@@ -176,7 +176,7 @@ class VLLMEngine:
             totals[owner][0] += part.logprob
             totals[owner][1] += part.n_tokens
             totals[owner][2] = totals[owner][2] and part.is_greedy
-        self._report("rolling", len(requests))
+        self._report(len(requests), sum(len(ids) for ids, _ in items))
         return [Loglikelihood(float(lp), int(n), bool(g)) for lp, n, g in totals]
 
     def _score(self, items: list[tuple[list[int], int]]) -> list[Loglikelihood]:
@@ -218,9 +218,9 @@ class VLLMEngine:
             token_prompts, params, use_tqdm=self.config.show_progress, lora_request=self._lora
         )
 
-    def _report(self, kind: str, n: int) -> None:
+    def _report(self, n: int, tokens: int) -> None:
         if self.progress is not None:
-            self.progress(kind, n)
+            self.progress(n, max(tokens, 1))  # tokens > 0: computed, not answered from a cache
 
     def close(self) -> None:
         llm, self._llm = getattr(self, "_llm", None), None  # type: ignore[assignment]

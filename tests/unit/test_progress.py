@@ -202,12 +202,21 @@ def test_engine_reporting_more_parts_than_requests_is_capped() -> None:
     assert "3/3" in screen.getvalue()
 
 
-def test_vllm_style_hook_counts_requests() -> None:
+def test_a_conversation_wave_is_labelled_with_its_turn() -> None:
+    """The planner tells which turn a later generate call is (plan._Session._call's wave)."""
+    from capcheck.cases import ConversationCase, Turn
+    from capcheck.engines.scripted import ScriptedEngine
+    from capcheck.suite import Suite
+
+    talk = Suite("talk", tuple(ConversationCase(id=f"c/{i}", turns=(Turn(f"hi {i}"), Turn("and?"), Turn("so?")))
+                               for i in range(3)))
     log = io.StringIO()
-    progress = InferenceProgress(True, log, interval=0, clock=Clock())
-    with progress.task("generate", 4):
-        progress.advance("generate", 3)  # type: ignore[arg-type]  # VLLMEngine._report(kind, n)
-    assert lines(log)[1] == "capcheck: generating 3/4 requests (75%), ? tok/s, ? left"
+    run_suites([talk], ScriptedEngine(reply=lambda prompt: "ok"), RunStats(),
+               InferenceProgress(True, log, interval=0, clock=Clock()))
+    starts = [line for line in lines(log) if line.endswith("requests to run")]
+    assert starts == ["capcheck: generating: 3 requests to run",
+                      "capcheck: generating (conversation turn 2): 3 requests to run",
+                      "capcheck: generating (conversation turn 3): 3 requests to run"]
 
 
 def test_durations_read_well() -> None:
