@@ -3,13 +3,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
+from types import FrameType
 from typing import Any, Callable, Iterable, Literal
 
-from capcheck.cases import Case, ChoiceCase, CompletionCase, ConversationCase, PassageCase, case_from_dict, case_to_dict
+from capcheck.cases import (
+    Case,
+    CheckSpec,
+    ChoiceCase,
+    CompletionCase,
+    ConversationCase,
+    PassageCase,
+    case_from_dict,
+    case_to_dict,
+)
 from capcheck.errors import SuiteDataError
 from capcheck.requests import Decoding
 
@@ -55,6 +66,9 @@ class Suite:
                 )
             seen.add(case.id)
             _check_answers(self.name, case)
+            problem = check_problem(case)
+            if problem:
+                raise SuiteDataError(f"{_construction_site()}: suite {self.name!r}, case {case.id!r}: {problem}")
         if self.direction not in ("higher", "lower"):
             raise SuiteDataError(f"suite {self.name!r}: direction must be 'higher' or 'lower'")
         kinds = {type(c) for c in self.cases}
@@ -168,10 +182,46 @@ def load_cases(path: Path) -> list[Case]:
             raise SuiteDataError(f"{where}: JSON nested too deeply to be a case. Fix or remove the line.") from exc
         validate_case(data, where)
         try:
-            cases.append(case_from_dict(data))
+            case = case_from_dict(data)
         except (TypeError, ValueError, KeyError) as exc:  # valid by the schema, refused by the case type
             raise SuiteDataError(f"{where}: the case cannot be built ({type(exc).__name__}: {exc}). Fix the line.") from exc
+        problem = check_problem(case)
+        if problem:  # here, while the line number is known (the Suite would name only the .py file)
+            raise SuiteDataError(f"{where}: case {case.id!r}: {problem}")
+        cases.append(case)
     return cases
+
+
+def check_problem(case: Case) -> str | None:
+    """What is wrong with the first bad check a case names (unknown, or wrong arguments), or None."""
+    from capcheck.checks import registry  # the package import registers the built-in checks
+
+    specs: tuple[CheckSpec, ...] = ()
+    if isinstance(case, CompletionCase):
+        specs = case.checks
+    elif isinstance(case, ConversationCase):
+        specs = tuple(spec for turn in case.turns for spec in turn.checks)
+    for spec in specs:
+        problem = registry.spec_problem(spec.name, spec.kwargs)
+        if problem:
+            return problem
+    return None
+
+
+def _construction_site() -> str:
+    """file:line of the code that built the suite: the first caller outside this module and cases.py.
+
+    A suite file that raises at import is a collection error whose traceback pytest's
+    report drops, so the message itself must say where to look.
+    """
+    skipped = {__file__, sys.modules[CheckSpec.__module__].__file__}
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if name not in skipped and not name.startswith("<"):  # "<string>": a dataclass's generated __init__
+            return f"{name}:{frame.f_lineno}"
+        frame = frame.f_back
+    return "(unknown file)"
 
 
 def _check_answers(suite: str, case: Case) -> None:

@@ -64,20 +64,24 @@ class HFEngine:
             "use_safetensors": None if self.config.allow_pickle else True,
         }
         with hub_errors(checkpoint):
-            self.tokenizer = AutoTokenizer.from_pretrained(
-                checkpoint.model, trust_remote_code=self.config.trust_remote_code
-            )
-            load_kwargs["config"] = model_config(checkpoint.model, self.config.trust_remote_code)
-            try:
-                model = AutoModelForCausalLM.from_pretrained(
-                    checkpoint.model, attn_implementation=hf_attention.register(), **load_kwargs)
-            except ValueError as exc:  # a model class that only knows its own attention
-                log.info("shared-head attention not available for this model (%s); using its default", exc)
-                model = AutoModelForCausalLM.from_pretrained(checkpoint.model, **load_kwargs)
+            with load_errors(checkpoint, "config"):  # first: the tokenizer reads config.json too
+                load_kwargs["config"] = model_config(checkpoint.model, self.config.trust_remote_code)
+            with load_errors(checkpoint, "tokenizer"):
+                self.tokenizer = AutoTokenizer.from_pretrained(
+                    checkpoint.model, trust_remote_code=self.config.trust_remote_code
+                )
+            with load_errors(checkpoint, "model"):
+                try:
+                    model = AutoModelForCausalLM.from_pretrained(
+                        checkpoint.model, attn_implementation=hf_attention.register(), **load_kwargs)
+                except ValueError as exc:  # a model class that only knows its own attention
+                    log.info("shared-head attention not available for this model (%s); using its default", exc)
+                    model = AutoModelForCausalLM.from_pretrained(checkpoint.model, **load_kwargs)
         if checkpoint.adapter is not None:
             from peft import PeftModel
 
-            model = PeftModel.from_pretrained(model, str(checkpoint.adapter))
+            with load_errors(checkpoint, "adapter"):
+                model = PeftModel.from_pretrained(model, str(checkpoint.adapter))
         self.model = model.eval()
         warnings = () if prompts.has_chat_template(self.tokenizer) else (prompts.NO_TEMPLATE_WARNING,)
         if warnings:
@@ -558,6 +562,51 @@ def hub_errors(checkpoint: Checkpoint) -> Iterator[None]:
             f"{checkpoint.model} --local-dir DIR`) and pass --model DIR; otherwise check the id's spelling "
             "and your access to the repository."
         ) from None
+
+
+_LOAD_FIXES = {
+    "config": ("transformers cannot read its config.json",
+               "Check that config.json is complete, valid JSON and names a model_type this transformers knows: "
+               "copy it again from where the model came from, re-save the model with `model.save_pretrained(dir)`, "
+               "or upgrade transformers if the architecture is newer than it."),
+    "tokenizer": ("its tokenizer cannot be loaded",
+                  "Check that its tokenizer files (tokenizer.json or tokenizer.model, and tokenizer_config.json) are "
+                  "complete and belong to this model: save them with `tokenizer.save_pretrained(dir)`, or copy "
+                  "them again from the base model."),
+    "model": ("transformers cannot build the model from its files",
+              "Check that config.json matches the weights (model_type, sizes) and is not edited by hand: re-save "
+              "the model with `model.save_pretrained(dir)`, or copy config.json and the weights again from the "
+              "same source."),
+    "adapter": ("peft cannot apply the adapter to it",
+                "Check adapter_config.json (r, target_modules) and that --model is the base model the adapter was "
+                "trained on; re-save the adapter with `peft_model.save_pretrained(dir)` if the file was edited."),
+}
+
+
+@contextlib.contextmanager
+def load_errors(checkpoint: Checkpoint, part: str) -> Iterator[None]:
+    """Turn a failed tokenizer, model or adapter load into one paragraph instead of a library traceback.
+
+    What the files show is checked before any load (capcheck.checkpoint); this catches the
+    rest. Out-of-memory errors pass through (the session reports those), and so do a hub
+    model's OSErrors, which hub_errors turns into download advice.
+    """
+    try:
+        yield
+    except CheckpointError:
+        raise
+    except Exception as exc:
+        import torch
+
+        if is_out_of_memory(torch, exc) or (isinstance(exc, OSError) and not checkpoint.is_local):
+            raise
+        problem, fix = _LOAD_FIXES[part]
+        where = f"--model {checkpoint.model}"
+        if part == "adapter":
+            where = f"--adapter {checkpoint.adapter} on {where}"
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        detail = f"{type(exc).__name__}: {lines[0][:300].rstrip('.')}" if lines else type(exc).__name__
+        raise CheckpointError(f"{where}: {problem} ({detail}). {fix}") from None
 
 
 def is_out_of_memory(torch: Any, exc: BaseException) -> bool:

@@ -96,7 +96,7 @@ VALID_CASES = [
     {"kind": "choice", "id": "a/1", "options": ["x", "y"], "answer": 1, "context": [{"role": "user", "content": "q"}]},
     {"kind": "completion", "id": "a/2", "prompt": "p", "check": [{"name": "number", "args": {"value": 3}}],
      "max_tokens": 4},
-    {"kind": "conversation", "id": "a/3", "turns": [{"user": "hi", "check": {"name": "one_word"},
+    {"kind": "conversation", "id": "a/3", "turns": [{"user": "hi", "check": {"name": "conv_one_word"},
                                                       "recall": {"options": ["a", "b"], "answer": 0}}]},
     {"kind": "passage", "id": "a/4", "text": "some text"},
 ]

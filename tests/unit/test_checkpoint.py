@@ -33,6 +33,7 @@ def test_folder_without_config_or_weights(tmp_path: Path) -> None:
 
 def test_pickle_weights_are_refused_unless_allowed(tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text("{}")
+    (tmp_path / "tokenizer.json").write_text("{}")  # a model folder must hold its tokenizer too
     (tmp_path / "pytorch_model.bin").write_bytes(b"x")
     with pytest.raises(CheckpointError, match="--allow-pickle"):
         resolve(str(tmp_path))
