@@ -104,6 +104,11 @@ class CapcheckSession:
         from capcheck.report import outputs
 
         outputs.check(settings, self.invocation_dir)
+        lm_eval = [s for s in self.suites.values() if not isinstance(s, Suite)]
+        if lm_eval:  # a task name lm-eval does not know says more than its missing baseline
+            from capcheck.lmeval import check_tasks
+
+            check_tasks(lm_eval)
         if settings.adapter is None and settings.model in (None, embedded.ALIAS):
             folder, same_as_embedded = embedded.ALIAS, lambda: True  # converted on first use, when the session runs
         else:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from capcheck.lmeval.suite import LMEvalSuite, run_lm_eval
+from capcheck.lmeval.suite import LMEvalSuite, check_tasks, run_lm_eval
 
-__all__ = ["LMEvalSuite", "lm_eval_suite", "run_lm_eval", "suite_test"]
+__all__ = ["LMEvalSuite", "check_tasks", "lm_eval_suite", "run_lm_eval", "suite_test"]
 
 
 def lm_eval_suite(task: str, *, include: str | None = None, metric: str | None = None, tolerance: float = 0.02,

@@ -12,6 +12,7 @@ import json
 import logging
 import math
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -108,7 +109,7 @@ def run_lm_eval(suites: Sequence[LMEvalSuite], engine: Any, stats: Any) -> dict[
     results: dict[str, SuiteResult] = {}
     for (include, limit, fewshot), members in groups.items():
         names = [s.task for s in members]
-        manager = _task_manager(TaskManager, include, names)
+        manager = _task_manager(TaskManager, include, tuple(names))
         try:
             out = simple_evaluate(model=lm, tasks=names, task_manager=manager, limit=limit, num_fewshot=fewshot,
                                   log_samples=True, bootstrap_iters=0)
@@ -122,9 +123,24 @@ def run_lm_eval(suites: Sequence[LMEvalSuite], engine: Any, stats: Any) -> dict[
     return results
 
 
-def _task_manager(factory: Any, include: str | None, names: list[str]) -> Any:
+def check_tasks(suites: Sequence[LMEvalSuite]) -> None:
+    """Raise CapcheckError naming any task lm-eval does not know (the preflight: before a model
+    loads). The task index built here is kept for the run."""
+    _require_lm_eval()
+    from lm_eval.tasks import TaskManager
+
+    groups: dict[str | None, list[str]] = {}
+    for suite in suites:
+        groups.setdefault(suite.include, []).append(suite.task)
+    for include, names in groups.items():
+        _task_manager(TaskManager, include, tuple(names))
+
+
+@lru_cache(maxsize=8)
+def _task_manager(factory: Any, include: str | None, names: tuple[str, ...]) -> Any:
     """lm-eval's task index; only the include folder when it has every task (indexing lm-eval's
-    own ~15k task files takes half a minute)."""
+    own ~15k task files takes half a minute). Kept per (include, names): the preflight's index
+    serves the run."""
     if include is not None:
         if not Path(include).is_dir():
             raise CapcheckError(f"--lm-eval-include {include}: no such folder. Give the folder that holds your task YAMLs.")
@@ -136,7 +152,7 @@ def _task_manager(factory: Any, include: str | None, names: list[str]) -> Any:
     return manager
 
 
-def _check_names(manager: Any, names: list[str], include: str | None) -> None:
+def _check_names(manager: Any, names: Sequence[str], include: str | None) -> None:
     known = set(manager.all_tasks)
     missing = [n for n in names if n not in known]
     if missing:

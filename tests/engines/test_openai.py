@@ -299,7 +299,7 @@ def test_the_gate_runs_on_a_served_model(server, pytester: pytest.Pytester, monk
     fake, url = server
     monkeypatch.setenv("NO_COLOR", "1")
     pytester.makepyfile(test_served=SUITE_FILE)
-    options = ("-p", "no:cacheprovider", "--capcheck-no-cache", "--model", str(embedded_dir),
+    options = ("-p", "no:cacheprovider", "--capcheck-no-cache", "--capcheck-suites", "project", "--model", str(embedded_dir),
                "--engine", "openai", "--openai-base-url", url,
                "--openai-concurrency", "2", "--openai-prefix-token", "<s>")
     pytester.runpytest(*options, "--capcheck-record").assert_outcomes(passed=1)
