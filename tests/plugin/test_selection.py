@@ -39,7 +39,7 @@ def test_an_ordinary_run_is_the_same_with_and_without_capcheck(pytester: pytest.
 
 def test_without_a_capcheck_option_capability_tests_skip_and_say_how_to_run_them(pytester: pytest.Pytester,
                                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    pytester.makepyfile(test_suite=SUITE_FILE, test_plain=ORDINARY)
+    pytester.makepyfile(test_mysuite=SUITE_FILE, test_plain=ORDINARY)
     monkeypatch.setattr("capcheck.session.load_engine", lambda *a: pytest.fail("no engine may load"))
     result = pytester.runpytest("-p", "no:cacheprovider", "-rs")
     result.assert_outcomes(passed=2, skipped=1)
@@ -47,18 +47,18 @@ def test_without_a_capcheck_option_capability_tests_skip_and_say_how_to_run_them
 
 
 def test_with_a_model_the_builtin_suites_join_the_projects(pytester: pytest.Pytester, tiny_model_dir) -> None:
-    pytester.makepyfile(test_suite=SUITE_FILE, test_plain=ORDINARY)
+    pytester.makepyfile(test_mysuite=SUITE_FILE, test_plain=ORDINARY)
     result = pytester.runpytest("--co", "-q", "-p", "no:cacheprovider", "--model", str(tiny_model_dir))
     files = {line.split("::")[0].rsplit("/", 1)[-1] for line in collected(result)}
-    assert files == {"test_suite.py", "test_plain.py", *BUILTIN_FILES}
+    assert files == {"test_mysuite.py", "test_plain.py", *BUILTIN_FILES}
 
 
 @pytest.mark.parametrize("choice, expected", [
-    ("project", {"test_suite.py::test_mine", "test_plain.py::test_one", "test_plain.py::test_two"}),
+    ("project", {"test_mysuite.py::test_mine", "test_plain.py::test_one", "test_plain.py::test_two"}),
     ("builtin", {"test_plain.py::test_one", "test_plain.py::test_two", "test_grammar.py::test_minimal_pairs"}),
 ])
 def test_capcheck_suites_chooses(pytester: pytest.Pytester, tiny_model_dir, choice: str, expected: set[str]) -> None:
-    pytester.makepyfile(test_suite=SUITE_FILE, test_plain=ORDINARY)
+    pytester.makepyfile(test_mysuite=SUITE_FILE, test_plain=ORDINARY)
     result = pytester.runpytest("--co", "-q", "-p", "no:cacheprovider", "--model", str(tiny_model_dir),
                                 "--capcheck-suites", choice)
     names = {line.rsplit("/", 1)[-1] for line in collected(result)}
@@ -66,13 +66,13 @@ def test_capcheck_suites_chooses(pytester: pytest.Pytester, tiny_model_dir, choi
     if choice == "project":
         assert not any(name.startswith(BUILTIN_FILES) for name in names)
     else:
-        assert "test_suite.py::test_mine" not in names  # the project's capability test is deselected
+        assert "test_mysuite.py::test_mine" not in names  # the project's capability test is deselected
 
 
 def test_paths_given_run_only_those_paths(pytester: pytest.Pytester, tiny_model_dir) -> None:
-    pytester.makepyfile(test_suite=SUITE_FILE, test_plain=ORDINARY)
-    result = pytester.runpytest("test_suite.py", "--co", "-q", "-p", "no:cacheprovider", "--model", str(tiny_model_dir))
-    assert collected(result, pytester.path.name) == ["test_suite.py::test_mine"]
+    pytester.makepyfile(test_mysuite=SUITE_FILE, test_plain=ORDINARY)
+    result = pytester.runpytest("test_mysuite.py", "--co", "-q", "-p", "no:cacheprovider", "--model", str(tiny_model_dir))
+    assert collected(result, pytester.path.name) == ["test_mysuite.py::test_mine"]
 
 
 def test_configured_suite_paths_join_when_no_paths_are_given(pytester: pytest.Pytester, tiny_model_dir) -> None:
@@ -81,9 +81,9 @@ def test_configured_suite_paths_join_when_no_paths_are_given(pytester: pytest.Py
     pytester.mkdir("tests")
     (pytester.path / "tests" / "test_plain.py").write_text(ORDINARY)
     pytester.mkdir("capability")
-    (pytester.path / "capability" / "test_suite.py").write_text(SUITE_FILE)
+    (pytester.path / "capability" / "test_mysuite.py").write_text(SUITE_FILE)
     result = pytester.runpytest("--co", "-q", "-p", "no:cacheprovider", "--model", str(tiny_model_dir))
-    assert sorted(collected(result, pytester.path.name)) == ["capability/test_suite.py::test_mine", "tests/test_plain.py::test_one",
+    assert sorted(collected(result, pytester.path.name)) == ["capability/test_mysuite.py::test_mine", "tests/test_plain.py::test_one",
                                          "tests/test_plain.py::test_two"]
 
 
@@ -96,7 +96,7 @@ def test_a_missing_suite_path_is_a_usage_error(pytester: pytest.Pytester, tiny_m
 
 def test_capcheck_toml_holds_the_settings_at_top_level(pytester: pytest.Pytester, tiny_model_dir) -> None:
     pytester.makefile(".toml", capcheck='suites = "project"\nquick = "no"\n')
-    pytester.makepyfile(test_suite=SUITE_FILE)
+    pytester.makepyfile(test_mysuite=SUITE_FILE)
     result = pytester.runpytest("--co", "-p", "no:cacheprovider", "--model", str(tiny_model_dir))
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(['*capcheck.toml: quick = "no" is not valid; quick must be true or false (no quotes).'])
