@@ -19,7 +19,7 @@ from capcheck.baseline_store import BaselineStore, open_store
 from capcheck.record_command import record_command
 from capcheck.checkpoint import Checkpoint
 from capcheck.cache import CacheStats, context_for
-from capcheck.engines import EngineConfig, load_engine, pick_engine
+from capcheck.engines import EngineConfig, check_options, load_engine, pick_engine
 from capcheck.engines.base import Engine, EngineInfo
 from capcheck.engines.cached import CachedEngine, open_engine
 from capcheck.errors import BaselineError, CapcheckError
@@ -104,6 +104,7 @@ class CapcheckSession:
         from capcheck.report import outputs
 
         outputs.check(settings, self.invocation_dir)
+        check_options(self.engine_name, dict(settings.engine_extra))
         lm_eval = [s for s in self.suites.values() if not isinstance(s, Suite)]
         if lm_eval:  # a task name lm-eval does not know says more than its missing baseline
             from capcheck.lmeval import check_tasks

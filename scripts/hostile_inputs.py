@@ -64,13 +64,16 @@ def main() -> int:
         assert code == "0", message
         baseline = base_project / "baselines" / "model" / "fluency.json"
 
+        made: list[Path] = []
+
         def project(name: str) -> Path:
-            folder = root / name
+            folder = root / f"{name}-{len(made)}"
+            made.append(folder)
             shutil.copytree(base_project, folder, ignore=shutil.ignore_patterns(".capcheck_cache"))
             return folder
 
         def model_copy(name: str, edit: Callable[[Path], None]) -> Path:
-            folder = root / f"model-{name}"
+            folder = root / f"model-{name}-{len(made)}"
             shutil.copytree(model, folder)
             edit(folder)
             return folder
@@ -103,7 +106,7 @@ def main() -> int:
                 return project("opt"), [*gate, option, value]
 
         for line in ('quick = "no"', "tolerance = nan", 'batch_size = "32"', "batch_size = true",
-                     "threads = -4", 'report = "out.pdf"', "engne = \"hf\"", "[tool.capcheck.engine_extra]\nx = 1",
+                     "threads = -4", 'report = "out.pdf"', "engne = \"hf\"", "[tool.capcheck.engine_extra]\ntensor_paralel_size = 2",
                      "baselines = ["):
             @case(f"pyproject {line.splitlines()[0]}")
             def _(line: str = line) -> tuple[Path, list[str]]:
@@ -128,7 +131,7 @@ def main() -> int:
             "empty file": lambda t: "",
             "a JSON list": lambda t: "[]",
             "schema version 7": lambda t: t.replace('"schema_version": 1', '"schema_version": 7'),
-            "stale fingerprint": lambda t: t.replace('"fingerprint": "', '"fingerprint": "0000', 1),
+            "stale fingerprint": lambda t: json.dumps({**json.loads(t), "suite": {**json.loads(t)["suite"], "fingerprint": "0" * 16}}),
             "not UTF-8": lambda t: t,
         }
         for label, change in baseline_edits.items():

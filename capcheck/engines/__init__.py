@@ -9,7 +9,7 @@ from capcheck.errors import EngineUnavailable
 
 ENGINES = ("auto", "hf", "vllm", "openai", "scripted")
 
-__all__ = ["Engine", "EngineConfig", "EngineInfo", "ENGINES", "load_engine", "pick_engine"]
+__all__ = ["Engine", "EngineConfig", "EngineInfo", "ENGINES", "check_options", "load_engine", "pick_engine"]
 
 
 def pick_engine(name: str) -> str:
@@ -17,6 +17,23 @@ def pick_engine(name: str) -> str:
     if name != "auto":
         return name
     return "vllm" if importlib.util.find_spec("vllm") is not None else "hf"
+
+
+def check_options(name: str, extra: dict) -> None:
+    """Refuse engine options (the --vllm-* / --openai-* flags, [tool.capcheck.engine_extra]) that
+    no engine reads, or that the chosen engine would reject, before any engine is built: a
+    mistyped key must not be ignored silently."""
+    from capcheck.engines.openai import OpenAIOptions
+    from capcheck.engines.vllm import OPTIONS as VLLM_OPTIONS, parse_options  # no vllm import: names only
+
+    openai_keys = {f"openai_{k}" for k in OpenAIOptions.KNOWN}
+    unknown = sorted(k for k in extra if k not in VLLM_OPTIONS and k not in openai_keys)
+    if unknown:
+        known = ", ".join([*VLLM_OPTIONS, *sorted(openai_keys)])
+        raise EngineUnavailable(f"unknown engine option(s) {', '.join(unknown)} (engine_extra); known: {known}.")
+    parse_options({k: v for k, v in extra.items() if k in VLLM_OPTIONS})
+    if pick_engine(name) == "openai":
+        OpenAIOptions.from_extra(extra)
 
 
 def load_engine(name: str, checkpoint: Checkpoint, config: EngineConfig) -> Engine:

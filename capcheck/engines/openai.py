@@ -64,10 +64,13 @@ class OpenAIOptions:
     """Text of the start-of-text token (e.g. '<|endoftext|>'), put before a text scored from an
     empty context so its first token is scored too, as the local engines do."""
 
+    KNOWN = ("base_url", "model", "api_key_env", "concurrency", "timeout", "retries", "backoff", "prefix_token",
+             "logprobs")
+    """The option names, as openai_* keys of EngineConfig.extra."""
+
     @classmethod
     def from_extra(cls, extra: dict[str, Any]) -> "OpenAIOptions":
-        known = {"base_url", "model", "api_key_env", "concurrency", "timeout", "retries", "backoff", "prefix_token",
-                 "logprobs"}
+        known = set(cls.KNOWN)
         # Only openai_* keys are ours; other engines' options (vllm's) may sit in the same table.
         values = {k.removeprefix("openai_"): v for k, v in extra.items() if k.startswith("openai_") and v is not None}
         unknown = sorted(f"openai_{k}" for k in set(values) - known)

@@ -54,6 +54,8 @@ def test_a_bad_number_on_the_command_line_is_refused(recorded: list, capsys, tin
     ("baselines = 3", "baselines = 3 is not valid; baselines must be a string (in quotes)."),
     ('report = ["a.json", 4]', "report must be a string or a list of strings"),
     ('inconclusive = "ignore"', "--capcheck-inconclusive 'ignore': choose one of fail, pass."),
+    ("[tool.capcheck.engine_extra]\ntensor_paralel_size = 2", "unknown engine option(s) tensor_paralel_size"),
+    ("[tool.capcheck.engine_extra]\nenforce_eager = \"maybe\"", "vllm engine option enforce_eager='maybe': use true or false."),
 ])
 def test_a_config_value_of_the_wrong_type_is_refused(recorded: list, pytester: pytest.Pytester, capsys,
                                                      tiny_model_dir, line, message) -> None:
