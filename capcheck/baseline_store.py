@@ -67,7 +67,7 @@ def open_store(
     explicit_root: bool,
     same_as_embedded: Callable[[], bool],
 ) -> BaselineStore:
-    """Pick the base model's folder.
+    """Pick the base model's folder (and whether the installed baselines back the project's).
 
     `model_folder` is the checkpoint's own (its base model's) folder name. --capcheck-base
     names one; recording writes to the model's own; a model with a folder (in the project
@@ -76,8 +76,8 @@ def open_store(
     installed embedded model's folder when the model has the embedded model's architecture
     (a full fine-tune of it). Otherwise the model's own folder, which reports what to record.
     """
-    if installed is not None and installed.resolve() == root.resolve():
-        installed = None
+    if installed is not None and installed.resolve() == root.resolve() or explicit_root:
+        installed = None  # a clone's own folder, or a folder the user named: read only from it
     if explicit_root and not record and not root.is_dir():
         raise BaselineError(
             f"--baselines {root}: no such folder. Check the path, or record baselines into it first with "

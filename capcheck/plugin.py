@@ -246,7 +246,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         if marker is not None:
             suite = marker.args[0]
             try:
-                capcheck.add_suite(suite, source=_relative(item, session.config))
+                capcheck.add_suite(suite, source=_relative(item, session.config), test=item.name)
             except CapcheckError as exc:
                 raise pytest.UsageError(str(exc)) from None
     # A wrong --model, a broken baseline or an unwritable report is a usage error before any

@@ -18,9 +18,13 @@ from capcheck.settings import Settings
 UNKNOWN_BASE = "PATH/TO/BASE-MODEL"
 
 
-def record_command(suite: Any, settings: Settings, *, runner: str, source: str, checkpoint: Checkpoint | None,
-                   store: BaselineStore | None, quick: bool) -> str:
-    """`runner` is "pytest" or "capcheck record"; `source` is the suite's file as the user would type it."""
+def record_command(suite: Any, settings: Settings, *, runner: str, source: str, test: str | None,
+                   checkpoint: Checkpoint | None, store: BaselineStore | None) -> str:
+    """`runner` is "pytest" or "capcheck record"; `source` is the suite's file as the user would type
+    it, `test` the name of its test (what -k selects; the name suite_test gives when unknown).
+
+    Always a full recording, even from a quick run: a full baseline serves quick and full gates
+    (a quick run compares its subset), a quick one only quick gates."""
     if checkpoint is not None and checkpoint.adapter is not None:
         model = checkpoint.alias or checkpoint.model  # an adapter's base is known: record that
     elif store is not None and store.folder != (checkpoint.base_slug if checkpoint else embedded.ALIAS):
@@ -33,22 +37,17 @@ def record_command(suite: Any, settings: Settings, *, runner: str, source: str, 
         parts = [*runner.split(), "--model", model]
         if source and not _is_builtin(source):
             parts += ["--suites", source]
-        parts += ["-k", test_name(suite)]
+        parts += ["-k", test or default_test_name(suite)]
     if settings.baselines != "baselines":
         parts += ["--baselines", settings.baselines]
     if store is not None and (settings.base or model == UNKNOWN_BASE):
         parts += ["--capcheck-base", store.folder]
-    if quick:
-        parts.append("--capcheck-quick")
     return " ".join(shlex.quote(p) for p in parts) + "   (run it on the base model)"
 
 
-def test_name(suite: Any) -> str:
-    """The pytest test name suite_test gives a suite (what -k matches)."""
+def default_test_name(suite: Any) -> str:
+    """The name suite_test gives a suite's test function (the module may bind it to another)."""
     return "test_" + suite.slug.replace("-", "_").replace(".", "_")
-
-
-test_name.__test__ = False  # type: ignore[attr-defined]  # not a test, whatever pytest imports it
 
 
 def _is_builtin(source: str) -> bool:

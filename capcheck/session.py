@@ -58,6 +58,8 @@ class CapcheckSession:
         """Where relative output paths (--capcheck-report) are taken from."""
         self.suites: dict[str, Suite] = {}
         self.suite_files: dict[str, str] = {}
+        self.suite_tests: dict[str, str] = {}
+        """Each suite's pytest test name (what -k selects), where the plugin saw it."""
         self.verdicts: dict[str, Verdict] = {}
         self.results: dict[str, SuiteResult] = {}
         self.baselines: dict[str, baselines.Baseline] = {}
@@ -78,12 +80,15 @@ class CapcheckSession:
         """Where baselines are read and recorded (set by preflight)."""
         self._expected: dict[str, baselines.Baseline] | None = None
 
-    def add_suite(self, suite: Suite, source: str = "") -> None:
+    def add_suite(self, suite: Suite, source: str = "", test: str = "") -> None:
+        """Add a selected suite; `source` is its file as the user would type it, `test` its test's name."""
         known = self.suites.get(suite.name)
         if known is not None and not _same_suite(known, suite):
             raise CapcheckError(f"two different suites are named '{suite.name}' ({self.suite_files[suite.name]} and {source}); rename one.")
         self.suites[suite.name] = suite
         self.suite_files[suite.name] = source
+        if test:
+            self.suite_tests[suite.name] = test
 
     def preflight(self) -> None:
         """Everything that can be checked before a model loads; raises CapcheckError with the fix.
@@ -161,7 +166,7 @@ class CapcheckSession:
                 raise BaselineError(
                     f"{path} holds {held} cases of suite '{suite.name}'; a --capcheck-quick recording would "
                     f"replace it with {quick}, and from then on full gates would compare only those. Re-record "
-                    f"in full (leave out --capcheck-quick):\n    {self.record_hint(suite, quick=False)}\n"
+                    f"in full (leave out --capcheck-quick):\n    {self.record_hint(suite)}\n"
                     "or, to keep only the quick cases on purpose, delete the file first."
                 )
 
@@ -279,11 +284,10 @@ class CapcheckSession:
         assert self.store is not None
         return baselines.read(self.store.path(suite.slug), suite, self.record_hint(suite))
 
-    def record_hint(self, suite: Suite, quick: bool | None = None) -> str:
+    def record_hint(self, suite: Suite) -> str:
         """The command that records this suite's baseline where this session reads it."""
         return record_command(suite, self.settings, runner=self.record_command, source=self.suite_files.get(suite.name, ""),
-                              checkpoint=self._checkpoint, store=self.store,
-                              quick=self.settings.quick if quick is None else quick)
+                              test=self.suite_tests.get(suite.name), checkpoint=self._checkpoint, store=self.store)
 
     def _decide(self, suite: Suite, result: SuiteResult, expected: object, checkpoint: Checkpoint, engine: EngineInfo) -> Verdict:
         tolerance = self.policy.tolerance if self.policy.tolerance is not None else suite.tolerance

@@ -112,3 +112,19 @@ def test_an_unwritable_report_stops_before_the_model_loads(recorded: list, capsy
     assert code == 2, out
     assert "the folder" in out and "does not exist" in out
     assert recorded == []
+
+
+def test_the_printed_record_command_selects_the_suite_by_its_real_test_name(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, capsys, tiny_model_dir: Path) -> None:
+    """suite_test names its function after the suite, but the module may bind it to another name:
+    -k must select what the module bound (the built-in grammar/minimal-pairs is test_minimal_pairs)."""
+    make_project(pytester, SUITE_FILE.replace('Suite("grammar"', 'Suite("grammar/pairs"').replace(
+        "test_grammar = suite_test(grammar)", "test_pairs = suite_test(grammar)"))
+    healthy_engine(monkeypatch)
+    code, out = gate(capsys, "--model", str(tiny_model_dir))
+    hint = f"capcheck record --model {tiny_model_dir} --suites test_suites.py -k test_pairs"
+    assert code == 2 and hint in one_line(out), out
+    code, out = gate(capsys, *hint.split()[2:], record=True)
+    assert code == 0, out
+    assert (pytester.path / "baselines" / tiny_model_dir.name.lower() / "grammar--pairs.json").is_file()
+    assert not (pytester.path / "baselines" / tiny_model_dir.name.lower() / "arith.json").exists()  # only that one
