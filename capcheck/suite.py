@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import sys
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
@@ -71,6 +72,9 @@ class Suite:
                 raise SuiteDataError(f"{_construction_site()}: suite {self.name!r}, case {case.id!r}: {problem}")
         if self.direction not in ("higher", "lower"):
             raise SuiteDataError(f"suite {self.name!r}: direction must be 'higher' or 'lower'")
+        if not (isinstance(self.tolerance, (int, float)) and math.isfinite(self.tolerance) and self.tolerance >= 0):
+            raise SuiteDataError(f"{_construction_site()}: suite {self.name!r}: tolerance={self.tolerance!r} must be a "
+                                 "finite number >= 0 (absolute, in metric units, e.g. 0.02).")
         kinds = {type(c) for c in self.cases}
         if PassageCase in kinds and len(kinds) > 1:
             raise SuiteDataError(

@@ -140,20 +140,21 @@ def test_recording_a_nan_passage_loss_writes_no_baseline(
     assert not (pytester.path / "baselines" / tiny_model_dir.name.lower() / "fluency.json").exists()
 
 
-def test_a_nan_suite_tolerance_fails_the_gate_instead_of_passing_a_regression(
+def test_a_nan_suite_tolerance_is_refused_where_the_suite_is_built(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tiny_model_dir: Path,
 ) -> None:
-    # Before: `worse > nan` is false, so losing every grammar case passed with exit 0. (--tolerance nan is
-    # refused by the option's validation; a suite's own tolerance= reaches the verdict unchecked.)
+    # Before: `worse > nan` is false, so losing every grammar case passed with exit 0. A suite's own
+    # tolerance= is now refused at collection, naming the suite file and line; judge() refuses it
+    # too when called directly (tests/unit/test_verdict_property.py).
     suite_file = SUITE_FILE.replace('answer=0) for i in range(20)))', 'answer=0) for i in range(20)), '
                                     'tolerance=float("nan"))')
     assert suite_file != SUITE_FILE
-    _record(pytester, monkeypatch, capsys, tiny_model_dir, suite_file)
-    _engine(monkeypatch, right=False)
-    code, out = gate(capsys, "--model", str(tiny_model_dir))
-    text = one_line(out)
+    make_project(pytester, suite_file)
+    engines = healthy_engine(monkeypatch)
+    code, out = gate(capsys, "--model", str(tiny_model_dir), record=True)
     assert code == 2, out
-    assert "suite grammar: ERROR: the tolerance is nan; it must be a finite number >= 0" in text, out
+    assert "test_suites.py:4: suite 'grammar': tolerance=nan must be a finite number >= 0" in one_line(out), out
+    assert engines == [] and not (pytester.path / "baselines").exists()
 
 
 def _write_noise_floor(folder: Path, drift: str) -> None:

@@ -94,3 +94,12 @@ def test_quick_subset_terminates_with_many_small_categories() -> None:
     quick = Suite("s", cases, quick_size=60).quick()
     assert len(quick.cases) == 60
     assert len({c.category for c in quick.cases}) == 11
+
+
+@pytest.mark.parametrize("tolerance", [float("nan"), float("inf"), -0.01])
+def test_a_tolerance_that_is_not_a_finite_non_negative_number_is_refused_where_the_suite_is_built(tolerance) -> None:
+    from capcheck import ChoiceCase, Suite
+    from capcheck.errors import SuiteDataError
+
+    with pytest.raises(SuiteDataError, match=r"test_suite\.py:\d+: suite 'odd': tolerance=.* must be a finite number >= 0"):
+        Suite("odd", (ChoiceCase(id="a", options=("x", "y"), answer=0),), tolerance=tolerance)
