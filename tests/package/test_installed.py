@@ -25,6 +25,7 @@ import pytest
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
+DAMAGED_SUITES = "minimal_pairs or fluency"
 BUILTIN_SUITES = ("fluency", "grammar/minimal-pairs", "grammar/generation", "instructions", "multi-turn", "reasoning")
 
 
@@ -127,7 +128,9 @@ def test_the_gate_runs_anywhere_and_catches_a_damaged_copy(installed: Installed,
     assert (anywhere / "gate.md").read_text().strip() and "<html" in (anywhere / "gate.html").read_text()
     assert not (anywhere / "baselines").exists()  # the installed baselines were read, nothing written
 
-    failed = _ok(installed.run("capcheck", "gate", "--model", str(damaged), "--capcheck-quick", cwd=anywhere), code=1)
+    # The damaged copy on the two scoring suites (no generation: a third of the time; the README's example).
+    failed = _ok(installed.run("capcheck", "gate", "--model", str(damaged), "--capcheck-quick", "-k", DAMAGED_SUITES,
+                               cwd=anywhere), code=1)
     assert "REGRESSED" in failed and "diff:" in failed and "smollm2-135m-instruct" in failed
 
 
@@ -178,8 +181,9 @@ def test_record_then_pytest_passes_on_the_base_and_fails_on_a_damaged_copy(insta
         assert suite in summary
     assert "example" in summary
 
-    failed = _ok(installed.run("pytest", "--model", str(damaged), "-p", "no:cacheprovider", cwd=repo), code=1)
-    assert "REGRESSED" in failed and "baselines/base" in failed
+    failed = _ok(installed.run("pytest", "--model", str(damaged), "-p", "no:cacheprovider", "-k",
+                               f"{DAMAGED_SUITES} or example", cwd=repo), code=1)
+    assert "REGRESSED" in failed and "baselines/base" in failed and "test_capcheck_example.py" in failed
 
     ordinary = _ok(installed.run("pytest", "-q", "-p", "no:cacheprovider", cwd=repo))
     assert "skipped" in ordinary and "capcheck summary" not in ordinary  # capability tests wait for --model
@@ -194,7 +198,7 @@ def _workflow_runner():  # tests/init/workflow_runner.py, by path (tests/ is not
     return module
 
 
-def test_the_github_workflow_that_init_wrote_runs(installed: Installed, repo: Path, damaged: Path) -> None:
+def test_the_github_workflow_that_init_wrote_runs(installed: Installed, repo: Path) -> None:
     runner = _workflow_runner()
     workflow = repo / ".github" / "workflows" / "capcheck.yml"
     # Its install step meets a package index that has only the built wheel: everything is installed.
@@ -207,8 +211,5 @@ def test_the_github_workflow_that_init_wrote_runs(installed: Installed, repo: Pa
     assert "example" in ran["summary"].summary and "pass" in ran["summary"].summary
     assert json.loads((repo / "capcheck.json").read_text())["verdict"] == "pass"
 
-    steps = runner.run_github_workflow(workflow, repo, {**env, "CAPCHECK_MODEL": str(damaged)})
-    by_name = {s.name: s for s in steps}
-    assert by_name["gate"].failed and by_name["gate"].returncode == 1
-    assert by_name["summary"].status == "ran" and "regressed" in by_name["summary"].summary  # if: always()
-    assert json.loads((repo / "capcheck.json").read_text())["verdict"] == "fail"
+    # A failing gate's exit code failing the job, with the summary still written (if: always()), is
+    # tested on the same workflow file with a stand-in capcheck in tests/init/test_init.py.
