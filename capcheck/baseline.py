@@ -107,6 +107,7 @@ def to_json(
         "decoding": suite.decoding.to_dict(),
         "score": round(result.score, 6),
         "categories": {k: round(v, 6) for k, v in result.by_category().items()},
+        **({"tiers": {k: round(v, 6) for k, v in result.by_tier().items()}} if result.by_tier() else {}),
         "cases": [c.to_dict() for c in result.cases],
     }
     if probe is not None:

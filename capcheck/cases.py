@@ -39,6 +39,8 @@ class ChoiceCase:
     answer: int
     context: Prompt = ""
     category: str = ""
+    tier: str = ""
+    """A difficulty level (the knowledge suite's common / school / specialist), reported as its own breakdown."""
     per_token: bool = False
     """Compare mean log-probability per token instead of the sum (for options of unequal length)."""
 
@@ -53,6 +55,7 @@ class CompletionCase:
     expected: str = ""
     """What a right answer looks like, for people reading a diff."""
     category: str = ""
+    tier: str = ""
     max_tokens: int | None = None
 
 
@@ -80,6 +83,7 @@ class ConversationCase:
     turns: tuple[Turn, ...]
     system: str | None = None
     category: str = ""
+    tier: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ class PassageCase:
     id: str
     text: str
     category: str = ""
+    tier: str = ""
 
 
 Case = Union[ChoiceCase, CompletionCase, ConversationCase, PassageCase]
@@ -126,7 +131,7 @@ def _checks_from(data: Any) -> tuple[CheckSpec, ...]:
 def case_from_dict(data: dict[str, Any]) -> Case:
     """Build a case from its JSON form (already validated against the schema)."""
     kind = data["kind"]
-    common = {"id": data["id"], "category": data.get("category", "")}
+    common = {"id": data["id"], "category": data.get("category", ""), "tier": data.get("tier", "")}
     if kind == "choice":
         return ChoiceCase(
             options=tuple(data["options"]),
@@ -164,6 +169,8 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     data: dict[str, Any] = {"id": case.id, "kind": KIND_OF[type(case)]}
     if case.category:
         data["category"] = case.category
+    if case.tier:
+        data["tier"] = case.tier
     if isinstance(case, ChoiceCase):
         data.update(options=list(case.options), answer=case.answer)
         if case.context:

@@ -237,6 +237,7 @@ def _score_choice(case: ChoiceCase, scores: list[Loglikelihood]) -> CaseResult:
         id=case.id,
         score=right if _finite(scores) else math.nan,  # a NaN score makes the verdict an error naming the case
         category=case.category,
+        tier=case.tier,
         prompt=prompt_text(case.context, PROMPT_DISPLAY_CHARS) if case.context else "",
         expected=case.options[case.answer],
         output=case.options[chosen],
@@ -259,6 +260,7 @@ def _score_completion(case: CompletionCase, reply: Completion) -> CaseResult:
         id=case.id,
         score=score,
         category=case.category,
+        tier=case.tier,
         prompt=prompt_text(case.prompt, PROMPT_DISPLAY_CHARS),
         expected=case.expected,
         output=sanitize(reply.text),  # bounded and printable, whatever the model produced
@@ -287,6 +289,7 @@ def _score_conversation(case: ConversationCase, replies: list[Completion], recal
         id=case.id,
         score=sum(parts) / len(parts) if parts else 0.0,
         category=case.category,
+        tier=case.tier,
         prompt=" / ".join(t.user for t in case.turns)[:PROMPT_DISPLAY_CHARS],
         expected=" / ".join(t.expected for t in case.turns if t.expected),
         output="\n".join(f"[{i + 1}] {sanitize(r.text)}" for i, r in enumerate(replies)),
@@ -299,6 +302,7 @@ def _score_passage(case: PassageCase, score: Loglikelihood) -> CaseResult:
         id=case.id,
         score=score.mean_loss,
         category=case.category,
+        tier=case.tier,
         prompt=case.text[:PROMPT_DISPLAY_CHARS],
         details={"tokens": score.n_tokens},
     )

@@ -21,6 +21,7 @@ class CaseResult:
     id: str
     score: float
     category: str = ""
+    tier: str = ""
     prompt: str = ""
     """Readable prompt, cut to a sane length."""
     expected: str = ""
@@ -31,7 +32,7 @@ class CaseResult:
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "score": round(self.score, 6)}
-        for key in ("category", "prompt", "expected", "output"):
+        for key in ("category", "tier", "prompt", "expected", "output"):
             if getattr(self, key):
                 data[key] = getattr(self, key)
         if self.details:
@@ -44,6 +45,7 @@ class CaseResult:
             id=data["id"],
             score=float(data["score"]),
             category=data.get("category", ""),
+            tier=data.get("tier", ""),
             prompt=data.get("prompt", ""),
             expected=data.get("expected", ""),
             output=data.get("output", ""),
@@ -70,10 +72,18 @@ class SuiteResult:
         return {c.id: c for c in self.cases}
 
     def by_category(self) -> dict[str, float]:
-        groups: dict[str, list[float]] = {}
-        for case in self.cases:
-            groups.setdefault(case.category or "-", []).append(case.score)
-        return {k: sum(v) / len(v) for k, v in sorted(groups.items())}
+        return _means((case.category or "-", case.score) for case in self.cases)
+
+    def by_tier(self) -> dict[str, float]:
+        """Mean score per difficulty tier; empty when no case has one."""
+        return _means((case.tier, case.score) for case in self.cases if case.tier)
+
+
+def _means(items: Iterable[tuple[str, float]]) -> dict[str, float]:
+    groups: dict[str, list[float]] = {}
+    for key, score in items:
+        groups.setdefault(key, []).append(score)
+    return {k: sum(v) / len(v) for k, v in sorted(groups.items())}
 
 
 def is_sane(value: object, low: float = -SCORE_LIMIT, high: float = SCORE_LIMIT) -> bool:

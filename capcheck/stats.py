@@ -30,6 +30,10 @@ class Comparison:
     test: str
     sd: float
     """Standard deviation of the per-case worsening (for sample-size estimates)."""
+    p_min: float = 0.0
+    """The smallest p-value this test could have given on these cases' discordance: 2^-d for
+    McNemar with d changed cases, 1/(resamples + 1) for the bootstrap (1 when nothing changed).
+    Tarone's criterion: a test whose p_min exceeds alpha can never be significant."""
 
 
 def is_binary(values: Sequence[float]) -> bool:
@@ -101,9 +105,11 @@ def compare(base: Sequence[float], candidate: Sequence[float], higher_is_better:
         improved = sum(1 for d in diffs if d < 0)
         p = mcnemar_one_sided(worsened, improved)
         half = Z_95 * sd / math.sqrt(n) if n > 1 else 0.0
-        return Comparison(n, worse, worse - half, worse + half, p, "mcnemar-exact", sd)
+        p_min = 0.5 ** (worsened + improved)
+        return Comparison(n, worse, worse - half, worse + half, p, "mcnemar-exact", sd, p_min)
     low, high, p = paired_bootstrap(diffs, seed=seed)
-    return Comparison(n, worse, low, high, p, "paired-bootstrap", sd)
+    p_min = 1.0 / (BOOTSTRAP_RESAMPLES + 1) if any(diffs) else 1.0
+    return Comparison(n, worse, low, high, p, "paired-bootstrap", sd, p_min)
 
 
 def cases_needed(effect: float, sd: float, alpha: float) -> int | None:

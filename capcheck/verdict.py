@@ -8,6 +8,10 @@ with significance is IMPROVED; anything else PASSES. A worsening no larger than 
 engine noise floor (capcheck.noise) is never a regression, and with `holm` the p-values
 are Holm-adjusted across the session's suites before the rule is applied.
 
+Each category of a suite is judged as well (CategoryTest): a category that is worse than
+the tolerance with significance after Holm's correction across the suite's categories fails
+the suite, even when other categories rose and the suite's mean held.
+
 Every number that enters the rule must be finite: a NaN compares false with every
 threshold and would read as "not worse". A NaN or infinite score, tolerance, alpha or
 noise floor makes the verdict an ERROR that says which one and why, never a pass.
@@ -17,6 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Callable
 
 from capcheck import stats
 from capcheck.baseline import FLOAT16_HINT, Baseline
@@ -59,6 +64,32 @@ class CaseChange:
         return self.candidate.score - self.base.score
 
 
+MIN_CATEGORY_CASES = 10
+"""Categories with fewer paired cases are shown but not judged on their own: a bootstrap of
+a handful of cases understates its own uncertainty."""
+
+
+@dataclass
+class CategoryTest:
+    """One category of a suite, judged on its own paired cases."""
+
+    name: str
+    comparison: stats.Comparison
+    base_score: float
+    candidate_score: float
+    worsened: int
+    """Cases of the category that got worse."""
+    p_adjusted: float | None = None
+    """Holm-adjusted p-value of 'worse' across the family; None outside it (too few cases, or a
+    discordance that could never reach significance: Tarone's criterion, p_min > alpha)."""
+    regressed: bool = False
+    within_noise: bool = False
+
+    @property
+    def n(self) -> int:
+        return self.comparison.n
+
+
 @dataclass
 class Verdict:
     suite: str
@@ -75,6 +106,10 @@ class Verdict:
     improved: list[CaseChange] = field(default_factory=list)
     categories: dict[str, tuple[float, float, int]] = field(default_factory=dict)
     """category -> (base score, candidate score, cases)."""
+    category_tests: list[CategoryTest] = field(default_factory=list)
+    """Each category judged on its own (suites with two or more categories)."""
+    tiers: dict[str, tuple[float, float, int]] = field(default_factory=dict)
+    """difficulty tier -> (base score, candidate score, cases), for suites whose cases carry a tier."""
     missing_cases: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     message: str = ""
@@ -87,6 +122,8 @@ class Verdict:
     noise: NoiseFloor | None = None
     within_noise: bool = False
     """Worse than tolerance, but no more than the engine noise floor: not a regression."""
+    failed_by_category: bool = False
+    """REGRESSED because a category regressed on its own; the suite's own rule would not have failed it."""
 
     @property
     def p_value(self) -> float:
@@ -103,6 +140,10 @@ class Verdict:
     @property
     def higher_is_better(self) -> bool:
         return self.direction == "higher"
+
+    @property
+    def regressed_categories(self) -> list[CategoryTest]:
+        return [t for t in self.category_tests if t.regressed]
 
     def failed(self, policy: Policy) -> bool:
         if self.status == Status.INCONCLUSIVE:
@@ -137,7 +178,10 @@ def judge(candidate: SuiteResult, baseline: Baseline, tolerance: float, policy: 
     changes = [CaseChange(b, c) for b, c in pairs]
     verdict.worsened = sorted((ch for ch in changes if sign * ch.change < 0), key=lambda ch: sign * ch.change)
     verdict.improved = sorted((ch for ch in changes if sign * ch.change > 0), key=lambda ch: -sign * ch.change)
-    verdict.categories = _categories(pairs)
+    verdict.categories = _groups(pairs, lambda c: c.category or "-")
+    verdict.tiers = _groups([(b, c) for b, c in pairs if c.tier], lambda c: c.tier)
+    verdict.category_tests = _category_tests(pairs, higher)
+    adjust_categories(verdict.category_tests, policy.alpha)
     if comparison.worse < -tolerance:
         # Improvement needs the mirror test: candidate better with significance.
         verdict.p_better = stats.compare(cand_scores, base_scores, higher).p_value
@@ -169,6 +213,7 @@ def decide(verdict: Verdict, policy: Policy) -> None:
     c = verdict.comparison
     assert c is not None
     verdict.status, verdict.cases_needed, verdict.within_noise = Status.PASS, None, False
+    verdict.failed_by_category = False
     # Checked again here, not only in judge: apply_holm decides anew, and a NaN here would read as "not worse".
     problem = _policy_problem(verdict.tolerance, policy) or _comparison_problem(verdict)
     if problem:
@@ -185,6 +230,44 @@ def decide(verdict: Verdict, policy: Policy) -> None:
             verdict.cases_needed = stats.cases_needed(c.worse, c.sd, policy.alpha)
     elif c.worse < -verdict.tolerance and verdict.p_better is not None and verdict.p_better < policy.alpha:
         verdict.status = Status.IMPROVED
+    _decide_categories(verdict, policy)
+
+
+def _decide_categories(verdict: Verdict, policy: Policy) -> None:
+    """A category worse than tolerance with significance (Holm-adjusted) fails the suite.
+
+    Only a significant category fails it: an inconclusive category alone does not, since a
+    suite has many small categories and each would otherwise be a coin toss at the margin.
+    """
+    for test in verdict.category_tests:
+        c = test.comparison
+        test.regressed = test.within_noise = False
+        if test.p_adjusted is None or c.worse <= verdict.tolerance or test.p_adjusted >= policy.alpha:
+            continue
+        binary = c.test == "mcnemar-exact"
+        if verdict.noise is not None and verdict.noise.covers(c.worse, test.worsened, c.n, binary):
+            test.within_noise = True
+        else:
+            test.regressed = True
+    if verdict.regressed_categories and verdict.status in (Status.PASS, Status.IMPROVED, Status.INCONCLUSIVE):
+        verdict.status, verdict.cases_needed, verdict.within_noise = Status.REGRESSED, None, False
+        verdict.failed_by_category = True
+
+
+def adjust_categories(tests: list[CategoryTest], alpha: float) -> None:
+    """Holm-adjust the 'worse' p-values of the category tests that can reach significance.
+
+    The family leaves out categories with fewer than MIN_CATEGORY_CASES cases and those whose
+    smallest attainable p-value exceeds alpha (Tarone's criterion for discrete tests: with 4 or
+    fewer changed cases McNemar can never go below 1/16), so unchangeable categories do not
+    dilute the correction. Both rules look only at how many cases changed, not in which
+    direction, so the family-wise false-alarm rate stays at most alpha.
+    """
+    family = [t for t in tests if t.n >= MIN_CATEGORY_CASES and t.comparison.p_min <= alpha]
+    for test in tests:
+        test.p_adjusted = None
+    for test, p in zip(family, stats.holm([t.comparison.p_value for t in family])):
+        test.p_adjusted = p
 
 
 def apply_holm(verdicts: list[Verdict], policy: Policy) -> None:
@@ -195,19 +278,40 @@ def apply_holm(verdicts: list[Verdict], policy: Policy) -> None:
     """
     family = [v for v in verdicts if v.comparison is not None and v.status in COMPARED]
     adjusted = stats.holm([v.comparison.p_value for v in family])  # type: ignore[union-attr]
+    # The categories' family grows to every category of every compared suite.
+    adjust_categories([t for v in family for t in v.category_tests], policy.alpha)
     for verdict, p in zip(family, adjusted):
         verdict.p_adjusted = p
         decide(verdict, policy)
 
 
-def _categories(pairs: list[tuple[CaseResult, CaseResult]]) -> dict[str, tuple[float, float, int]]:
+def _groups(pairs: list[tuple[CaseResult, CaseResult]], key: Callable[[CaseResult], str]
+            ) -> dict[str, tuple[float, float, int]]:
     groups: dict[str, list[tuple[float, float]]] = {}
     for base, cand in pairs:
-        groups.setdefault(cand.category or "-", []).append((base.score, cand.score))
+        groups.setdefault(key(cand), []).append((base.score, cand.score))
     return {
         name: (sum(b for b, _ in v) / len(v), sum(c for _, c in v) / len(v), len(v))
         for name, v in sorted(groups.items())
     }
+
+
+def _category_tests(pairs: list[tuple[CaseResult, CaseResult]], higher: bool) -> list[CategoryTest]:
+    """A paired comparison per category, for suites with two or more categories."""
+    groups: dict[str, list[tuple[CaseResult, CaseResult]]] = {}
+    for base, cand in pairs:
+        groups.setdefault(cand.category or "-", []).append((base, cand))
+    if len(groups) < 2:
+        return []  # the suite's own verdict already judges its only category
+    sign = 1 if higher else -1
+    tests = []
+    for name, group in sorted(groups.items()):
+        base = [b.score for b, _ in group]
+        cand = [c.score for _, c in group]
+        tests.append(CategoryTest(
+            name, stats.compare(base, cand, higher), sum(base) / len(base), sum(cand) / len(cand),
+            worsened=sum(1 for b, c in zip(base, cand) if sign * (c - b) < 0)))
+    return tests
 
 
 def _policy_problem(tolerance: float, policy: Policy) -> str | None:

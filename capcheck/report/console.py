@@ -31,8 +31,16 @@ def rows(verdicts: Sequence[Verdict]) -> list[list[str]]:
         else:
             delta, p = "", ""
         table.append([v.suite, str(v.n or ""), fmt(v.base_score), fmt(v.candidate_score), delta, p,
-                      f"{v.tolerance:.3f}", v.status.value + (" (noise)" if v.within_noise else "")])
+                      f"{v.tolerance:.3f}", v.status.value + _status_note(v)])
     return table
+
+
+def _status_note(verdict: Verdict) -> str:
+    if verdict.within_noise:
+        return " (noise)"
+    if verdict.failed_by_category:
+        return f" (in {', '.join(t.name for t in verdict.regressed_categories)})"
+    return ""
 
 
 HEADER = ["suite", "n", "base", "candidate", "delta [95% CI]", "p", "tol", "verdict"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import difflib
 
-from capcheck.verdict import CaseChange, Status, Verdict
+from capcheck.verdict import CaseChange, CategoryTest, Status, Verdict
 
 MAX_CASES_SHOWN = 8
 MAX_CATEGORIES_SHOWN = 4
@@ -78,6 +78,7 @@ def explain(verdict: Verdict, report_hint: str = "") -> str:
     if verdict.status in (Status.STALE, Status.MISSING, Status.ERROR):
         return f"suite {verdict.suite}: {verdict.status.value.upper()}: {verdict.message}"
     lines = [headline(verdict)]
+    lines.extend(category_lines(verdict))
     lines.append(f"cases worse: {len(verdict.worsened)}, better: {len(verdict.improved)}, of {verdict.n}")
     if verdict.status == Status.INCONCLUSIVE:
         need = f"about {verdict.cases_needed} cases" if verdict.cases_needed else "more cases"
@@ -89,6 +90,9 @@ def explain(verdict: Verdict, report_hint: str = "") -> str:
         worst_first = sorted(changed, key=lambda kv: (kv[1][1] - kv[1][0]) * (1 if verdict.higher_is_better else -1))
         for name, (base, cand, n) in worst_first[:12]:
             lines.append(f"  {name:32s} {fmt(base)} -> {fmt(cand)}  ({cand - base:+.4f}, n={n})")
+    if verdict.tiers and len(verdict.tiers) > 1:
+        lines.append("by tier (base -> candidate, n): " + "; ".join(
+            f"{name} {fmt(base)} -> {fmt(cand)} (n={n})" for name, (base, cand, n) in verdict.tiers.items()))
     lines.extend(flipped_by_category(verdict))
     text = "\n".join(lines)
     if len(text) > MAX_MESSAGE_CHARS:
@@ -96,6 +100,26 @@ def explain(verdict: Verdict, report_hint: str = "") -> str:
     if report_hint and verdict.worsened:
         text += "\n" + report_hint
     return text
+
+
+def regressed_category(test: CategoryTest) -> str:
+    """'bullet_points 0.5333 -> 0.1333 (n=15, p=0.0039, Holm 0.031)'."""
+    c = test.comparison
+    return (f"{test.name} {fmt(test.base_score)} -> {fmt(test.candidate_score)} "
+            f"(n={c.n}, p={c.p_value:.2g}, Holm-adjusted {test.p_adjusted:.2g})")
+
+
+def category_lines(verdict: Verdict) -> list[str]:
+    """Why a suite failed on a category: the categories that regressed on their own."""
+    failed = verdict.regressed_categories
+    if not failed:
+        return []
+    family = sum(1 for t in verdict.category_tests if t.p_adjusted is not None)
+    lines = [f"regressed in {len(failed)} categor{'y' if len(failed) == 1 else 'ies'} "
+             f"(each worse than tolerance with significance, Holm-adjusted over {family} categories), "
+             "whatever the suite's mean did:"]
+    lines.extend(f"  {regressed_category(t)}" for t in failed)
+    return lines
 
 
 def by_category(verdict: Verdict) -> list[tuple[str, list[CaseChange]]]:

@@ -137,15 +137,21 @@ def _categories(s: dict[str, Any]) -> str:
     for c in cats:
         change = (c["candidate"] or 0) - (c["base"] or 0)
         colour = "#c62828" if sign * change < 0 else ("#2e7d32" if change else "#555")
+        judged = "" if c.get("p_adjusted") is None else f'{c["p_adjusted"]:.2g}' + (" regressed" if c.get("regressed") else "")
         rows.append(f'<tr><td>{e(c["name"])}</td><td class="num">{c["n"]}</td><td class="num">{_num(c["base"])}</td>'
-                    f'<td class="num">{_num(c["candidate"])}</td><td class="num" style="color:{colour}">{change:+.4f}</td></tr>')
+                    f'<td class="num">{_num(c["candidate"])}</td><td class="num" style="color:{colour}">{change:+.4f}</td>'
+                    f'<td class="num">{judged}</td></tr>')
+    tiers = "".join(f'<tr><td>{e(t["name"])}</td><td class="num">{t["n"]}</td><td class="num">{_num(t["base"])}</td>'
+                    f'<td class="num">{_num(t["candidate"])}</td></tr>' for t in s.get("tiers") or [])
+    tier_table = (f'<table class="tiers"><thead><tr><th>tier</th><th>n</th><th>base</th><th>candidate</th></tr></thead>'
+                  f'<tbody>{tiers}</tbody></table>') if tiers else ""
     opened = " open" if s["failed"] else ""
     msg = f'<p>{e(s["message"])}</p>' if s["message"] else ""
     notes = "".join(f"<p class=meta>note: {e(n)}</p>" for n in s["notes"])
     return (f'<details class="categories"{opened}><summary>{e(s["name"])}: {e(s["status"])}, '
             f'{s["worsened_count"]} worse, {s["improved_count"]} better</summary>{msg}{notes}'
-            f'<table><thead><tr><th>category</th><th>n</th><th>base</th><th>candidate</th><th>change</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></details>')
+            f'<table><thead><tr><th>category</th><th>n</th><th>base</th><th>candidate</th><th>change</th>'
+            f'<th>p (Holm)</th></tr></thead><tbody>{"".join(rows)}</tbody></table>{tier_table}</details>')
 
 
 SHOWN_STATUSES = ("regressed", "inconclusive")

@@ -85,6 +85,18 @@ def _baseline(baseline: Baseline | None) -> dict[str, Any] | None:
     }
 
 
+def _categories(verdict: Verdict) -> list[dict[str, Any]]:
+    tests = {t.name: t for t in verdict.category_tests}
+    out = []
+    for name, (base, cand, n) in verdict.categories.items():
+        entry: dict[str, Any] = {"name": name, "base": num(base), "candidate": num(cand), "n": n}
+        test = tests.get(name)
+        if test is not None:
+            entry.update(p_value=num(test.comparison.p_value), p_adjusted=num(test.p_adjusted), regressed=test.regressed)
+        out.append(entry)
+    return out
+
+
 def suite_entry(verdict: Verdict, policy: Policy, baseline: Baseline | None = None) -> dict[str, Any]:
     c = verdict.comparison
     ci = delta_ci(verdict)
@@ -95,6 +107,7 @@ def suite_entry(verdict: Verdict, policy: Policy, baseline: Baseline | None = No
         "status": verdict.status.value,
         "failed": verdict.failed(policy),
         "within_noise": verdict.within_noise,
+        "failed_by_category": verdict.failed_by_category,
         "n": verdict.n,
         "base_score": num(verdict.base_score),
         "candidate_score": num(verdict.candidate_score),
@@ -108,8 +121,8 @@ def suite_entry(verdict: Verdict, policy: Policy, baseline: Baseline | None = No
         "noise_floor": verdict.noise.to_dict() if verdict.noise else None,
         "notes": list(verdict.notes),
         "message": verdict.message,
-        "categories": [{"name": k, "base": num(b), "candidate": num(cd), "n": n}
-                       for k, (b, cd, n) in verdict.categories.items()],
+        "categories": _categories(verdict),
+        "tiers": [{"name": k, "base": num(b), "candidate": num(cd), "n": n} for k, (b, cd, n) in verdict.tiers.items()],
         "worsened_count": len(verdict.worsened),
         "improved_count": len(verdict.improved),
         "worsened": [_case(ch) for ch in verdict.worsened[:MAX_CASES_PER_SUITE]],

@@ -41,6 +41,12 @@ def _p(suite: dict[str, Any]) -> str:
     return p + (f" (Holm {suite['p_adjusted']:.3g})" if suite["p_adjusted"] is not None else "")
 
 
+def _category_p(category: dict[str, Any]) -> str:
+    if category.get("p_adjusted") is None:
+        return ""
+    return f"{category['p_adjusted']:.2g}" + (" **regressed**" if category.get("regressed") else "")
+
+
 def _status(suite: dict[str, Any]) -> str:
     text = f"{MARKS.get(suite['status'], '')} {suite['status']}"
     return text + (" (within noise floor)" if suite["within_noise"] else "")
@@ -87,11 +93,15 @@ def _details(s: dict[str, Any]) -> str:
         lines.append(f"- not significant: about {s['cases_needed']} cases would decide it")
     moved = [c for c in s["categories"] if c["base"] != c["candidate"]]
     if len(s["categories"]) > 1 and moved:
-        lines += ["", "| category | n | base | candidate | change |", "|---|---:|---:|---:|---:|"]
+        lines += ["", "| category | n | base | candidate | change | p (Holm) |", "|---|---:|---:|---:|---:|---|"]
         sign = 1 if s["direction"] == "higher" else -1
         for c in sorted(moved, key=lambda c: sign * ((c["candidate"] or 0) - (c["base"] or 0))):
             lines.append(f"| {_cell(c['name'])} | {c['n']} | {_num(c['base'])} | {_num(c['candidate'])} | "
-                         f"{(c['candidate'] or 0) - (c['base'] or 0):+.4f} |")
+                         f"{(c['candidate'] or 0) - (c['base'] or 0):+.4f} | {_category_p(c)} |")
+    tiers = s.get("tiers") or []
+    if len(tiers) > 1:
+        lines += ["", "| tier | n | base | candidate |", "|---|---:|---:|---:|"]
+        lines += [f"| {_cell(t['name'])} | {t['n']} | {_num(t['base'])} | {_num(t['candidate'])} |" for t in tiers]
     cases = s["worsened"][:CASES_PER_SUITE]
     if cases:
         lines += ["", f"Worst {len(cases)} of {s['worsened_count']} worsened cases:", "", "```diff"]

@@ -59,3 +59,31 @@ def test_unknown_check_names_the_known_ones() -> None:
     score, info = run_check("no-such-check", "x", {})
     assert score == 0.0
     assert "known checks" in info["error"]
+
+
+TOKYO = {"accept": ["Tokyo"], "reject": ["Kyoto", "Osaka", "Yokohama"]}
+
+
+@pytest.mark.parametrize("output, expected", [
+    ("Tokyo", 1.0),
+    ("The capital of Japan is Tokyo.", 1.0),
+    ("tokyo", 1.0),
+    ("Tokyo. It has many trains or buses.", 1.0),  # an 'or' after the committed answer is no hedge
+    ("Tokyo or Kyoto", 0.0),  # names a distractor
+    ("Tokyo, or perhaps somewhere else", 0.0),
+    ("Maybe Tokyo.", 0.0),
+    ("I'm not sure, but Tokyo.", 0.0),
+    ("Tokyoite", 0.0),  # a whole word only
+    ("Kyoto", 0.0),
+    ("", 0.0),
+    ("Tokyo Tokyo Tokyo Tokyo Tokyo Tokyo Tokyo Tokyo Tokyo Tokyo Tokyo Tokyo Tokyo", 0.0),  # a loop
+])
+def test_fact_credits_one_committed_right_answer(output: str, expected: float) -> None:
+    assert run_check("fact", output, TOKYO)[0] == expected
+
+
+@pytest.mark.parametrize("output, expected", [
+    ("1760", 1.0), ("There are 1,760 yards in a mile.", 1.0), ("17600", 0.0), ("1760 or 1700", 0.0), ("1700", 0.0),
+])
+def test_fact_reads_numbers_by_value(output: str, expected: float) -> None:
+    assert run_check("fact", output, {"accept": ["1760"], "reject": ["1700", "1670", "1600"]})[0] == expected
