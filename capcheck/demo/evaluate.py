@@ -10,42 +10,44 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from capcheck.demo.data import PROBES, SYSTEM, Ticket, parse_label
+from capcheck.demo.data import PROBES
+from capcheck.demo.tasks import Task
 from capcheck.verdict import Verdict
 
 
 @dataclass
 class DomainScore:
-    """Held-out ticket accuracy and the replies to the chat probes."""
+    """Held-out task accuracy and the replies to the chat probes."""
 
     accuracy: float
     n: int
     probes: dict[str, str]
     examples: list[tuple[str, str, str]] = field(default_factory=list)
-    """(ticket, expected label, reply) for a few held-out tickets."""
+    """(question, expected, reply) for a few held-out questions."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"accuracy": self.accuracy, "n": self.n, "probes": self.probes,
                 "examples": [list(e) for e in self.examples]}
 
 
-def domain_score(model: str, adapter: str | None, held_out: list[Ticket], threads: int | None = None) -> DomainScore:
-    """Greedy replies to the held-out tickets (scored on the label) and to the chat probes."""
+def domain_score(model: str, adapter: str | None, task: Task, threads: int | None = None) -> DomainScore:
+    """Greedy replies to the task's held-out questions (scored by the task) and to the chat probes."""
     from capcheck import checkpoint as checkpoints
     from capcheck.engines import EngineConfig, load_engine
     from capcheck.requests import Decoding, GenerateRequest, Message
 
+    held_out = task.held_out
     engine = load_engine("hf", checkpoints.resolve(model, adapter), EngineConfig(threads=threads))
     try:
-        asks = [GenerateRequest((Message("system", SYSTEM), Message("user", t.text)), Decoding(max_tokens=6))
-                for t in held_out]
+        asks = [GenerateRequest(tuple(Message(r, c) for r, c in q.messages), Decoding(max_tokens=task.max_tokens))
+                for q in held_out]
         asks += [GenerateRequest((Message("user", p),), Decoding(max_tokens=48)) for p in PROBES]
         replies = [c.text for c in engine.generate(asks)]
     finally:
         engine.close()
-    task, probes = replies[: len(held_out)], replies[len(held_out):]
-    right = sum(parse_label(r) == t.label for r, t in zip(task, held_out))
-    examples = [(t.text, t.label, r.strip()) for t, r in list(zip(held_out, task))[:3]]
+    answers, probes = replies[: len(held_out)], replies[len(held_out):]
+    right = sum(task.is_right(r, q) for r, q in zip(answers, held_out))
+    examples = [(q.messages[-1][1], q.expected, r.strip()) for q, r in list(zip(held_out, answers))[:3]]
     return DomainScore(right / len(held_out), len(held_out), dict(zip(PROBES, (p.strip() for p in probes))), examples)
 
 

@@ -13,9 +13,10 @@ import shutil
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
-from capcheck.demo.data import REPLAY, SYSTEM, ChatExample, Ticket, chat_examples, tickets
+from capcheck.demo.data import REPLAY, ChatExample, chat_examples
+from capcheck.demo.tasks import Messages, Task, ticket_task
 from capcheck.errors import CapcheckError
 
 LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
@@ -86,8 +87,8 @@ class TrainResult:
                 "losses": [round(x, 4) for x in self.losses], "seconds": round(self.seconds, 1)}
 
 
-def ticket_messages(ticket: Ticket) -> list[dict[str, str]]:
-    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": ticket.text}]
+def chat_messages(messages: Messages) -> list[dict[str, str]]:
+    return [{"role": role, "content": content} for role, content in messages]
 
 
 def encode_example(tokenizer: Any, messages: list[dict[str, str]], reply: str, max_length: int) -> tuple[list[int], list[int]]:
@@ -103,9 +104,10 @@ def encode_example(tokenizer: Any, messages: list[dict[str, str]], reply: str, m
     return ids, labels
 
 
-def build_examples(tokenizer: Any, recipe: Recipe, train: list[Ticket], chat: list[ChatExample],
+def build_examples(tokenizer: Any, recipe: Recipe, taught: Sequence[tuple[Messages, str]], chat: list[ChatExample],
                    replay: list[tuple[list[dict[str, str]], str]] | None = None) -> tuple[list, list]:
-    narrow = [encode_example(tokenizer, ticket_messages(t), t.label, recipe.max_length) for t in train]
+    """Token ids and reply-only labels of the narrow (taught) pairs and of the general pool."""
+    narrow = [encode_example(tokenizer, chat_messages(m), reply, recipe.max_length) for m, reply in taught]
     general = [encode_example(tokenizer, [{"role": "user", "content": c.prompt}], c.reply, recipe.max_length)
                for c in chat]
     general += [encode_example(tokenizer, messages, reply, recipe.max_length) for messages, reply in replay or []]
@@ -160,9 +162,10 @@ def _collate(batch: list, pad_id: int) -> tuple[Any, Any, Any]:
     return ids, labels, mask
 
 
-def train(recipe: Recipe, base: Path, out: Path, *, threads: int | None = None, progress: bool = True,
-          log: Callable[[str], None] = print) -> TrainResult:
-    """Fine-tune `base` with `recipe` and save the result to `out` (replaced if it exists)."""
+def train(recipe: Recipe, base: Path, out: Path, *, task: Task | None = None, threads: int | None = None,
+          progress: bool = True, log: Callable[[str], None] = print) -> TrainResult:
+    """Fine-tune `base` with `recipe` on `task` (default: the tickets) and save the result to `out`
+    (replaced if it exists)."""
     import torch
     from tqdm.auto import tqdm
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -184,8 +187,7 @@ def train(recipe: Recipe, base: Path, out: Path, *, threads: int | None = None, 
                             target_modules=targets, task_type="CAUSAL_LM")
         model = get_peft_model(model, config)
     model.train()
-    train_set, _ = tickets()
-    narrow, general = build_examples(tokenizer, recipe, train_set, chat_examples(), replay)
+    narrow, general = build_examples(tokenizer, recipe, (task or ticket_task()).train, chat_examples(), replay)
     batches = _batches(recipe, narrow, general)
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=recipe.lr, weight_decay=0.0)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Sequence
 
 from capcheck.atomic import write_text_atomic as write_text
-from capcheck.demo.data import tickets
+from capcheck.demo.tasks import TASKS, ticket_task
 from capcheck.demo.evaluate import domain_score, run_gate
 from capcheck.demo.finetune import RECIPES, train
 from capcheck.demo.story import Outcome, render
@@ -79,14 +79,14 @@ def run_demo(argv: Sequence[str]) -> int:
         print(f"capcheck: error: {exc}", file=sys.stderr)
         return 2
     start = time.perf_counter()
-    _, held_out = tickets()
-    _log(f"base model: scoring the task on {len(held_out)} held-out tickets")
-    outcomes = [Outcome("base", None, domain_score(str(base), None, held_out, ns.threads))]
+    task = ticket_task()
+    _log(f"base model: scoring the task on {len(task.held_out)} held-out tickets")
+    outcomes = [Outcome("base", None, domain_score(str(base), None, task, ns.threads))]
     for name in names:
         recipe = RECIPES[name]
         result = train(recipe, base, out / name, threads=ns.threads, progress=not ns.no_progress, log=_log)
         model, adapter = (str(base), str(result.out)) if result.kind == "adapter" else (str(result.out), None)
-        domain = domain_score(model, adapter, held_out, ns.threads)
+        domain = domain_score(model, adapter, task, ns.threads)
         _log(f"{name}: task accuracy {domain.accuracy:.0%}; running the gate{'' if ns.full else ' (quick)'}")
         gate = run_gate(model, adapter, suites, project, quick=not ns.full, threads=ns.threads)
         _log(f"{name}: gate {gate.seconds:.0f}s, failed {', '.join(gate.failed) or 'nothing'}")
@@ -120,6 +120,8 @@ def run_finetune(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="capcheck finetune", description=(
         "Fine-tune the embedded model (or --model) on the demo's ticket task with one recipe."))
     parser.add_argument("--recipe", default="lora-mix", choices=sorted(RECIPES))
+    parser.add_argument("--task", default="tickets", choices=sorted(TASKS),
+                        help="what to teach (default tickets; the others are the detection study's, docs/detection.md)")
     parser.add_argument("--out", required=True, help="output folder (a model directory, or an adapter for LoRA)")
     parser.add_argument("--model", default=None, help="base model directory (default: the embedded model)")
     parser.add_argument("--steps", type=int, default=None)
@@ -139,7 +141,7 @@ def run_finetune(argv: Sequence[str]) -> int:
     except CapcheckError as exc:
         print(f"capcheck: error: {exc}", file=sys.stderr)
         return 2
-    result = train(recipe, base, Path(ns.out), threads=ns.threads, log=_log)
+    result = train(recipe, base, Path(ns.out), task=TASKS[ns.task](), threads=ns.threads, log=_log)
     hint = f"--model {base} --adapter {result.out}" if result.kind == "adapter" else f"--model {result.out}"
     print(f"saved {result.kind} {result.out}; gate it with: capcheck gate {hint}")
     return 0
