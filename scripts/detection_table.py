@@ -7,8 +7,10 @@ base model with --batch-size 8 and --dtype bfloat16 or float16, and with --batch
 alone), the demo's
 fine-tunes (full FT, LoRA, LoRA with mixing: read from a finished `capcheck demo` folder,
 whose gate ran the same code in the same mode, or gated here when --regate is given) and
-weight-noise copies (std 0.005, 0.01, 0.02; made with `capcheck damage` when missing).
-Each row is printed as a Markdown table row as soon as it is measured and appended to
+weight-noise copies (std 0.005, 0.01, 0.02; made with `capcheck damage` when missing),
+then the fine-tunes trained here (into the user cache, once): the targeted ones of
+capcheck/demo/targeted.py and the clinic domain's three recipes, each with its held-out task
+score before and after. Each row is printed as a Markdown table row as soon as it is measured and appended to
 --log (JSON lines), so an interrupted run keeps its rows; rows already in the log are skipped.
 """
 from __future__ import annotations
@@ -26,9 +28,18 @@ from capcheck.checkpoint import embedded_dir  # noqa: E402
 from capcheck.demo.evaluate import run_gate  # noqa: E402
 from capcheck.paths import cache_dir  # noqa: E402
 
-SUITES = ["grammar/minimal-pairs", "grammar/generation", "reasoning", "multi-turn", "instructions", "fluency"]
+SUITES = ["grammar/minimal-pairs", "grammar/generation", "reasoning", "knowledge", "multi-turn", "instructions", "fluency"]
 NOISE = (0.005, 0.01, 0.02)
 DEMO_ROWS = {"full-ft": "full FT (demo)", "lora": "LoRA (demo)", "lora-mix": "LoRA + mixing (demo)"}
+# (task, recipe): the targeted fine-tunes (one capability taught wrongly, trained with the gentle
+# recipe so that nothing else should move) and the second domain's three recipes.
+TRAINED_ROWS = {
+    "targeted-wrong-arithmetic": ("wrong-arithmetic", "lora-mix", "targeted: arithmetic taught off by one (LoRA + mixing)"),
+    "targeted-prose-only": ("prose-only", "lora-mix", "targeted: lists answered as prose (LoRA + mixing)"),
+    "clinic-full-ft": ("clinic", "full-ft", "clinic Q&A, full FT"),
+    "clinic-lora": ("clinic", "lora", "clinic Q&A, LoRA"),
+    "clinic-lora-mix": ("clinic", "lora-mix", "clinic Q&A, LoRA + mixing"),
+}
 
 
 def noisy_model(std: float) -> Path:
@@ -40,6 +51,29 @@ def noisy_model(std: float) -> Path:
     return path
 
 
+def trained_model(task_name: str, recipe_name: str, threads: int | None) -> tuple[str, str | None, float]:
+    """Train (once, into the user cache) and return (model, adapter, train seconds)."""
+    from capcheck.demo.finetune import RECIPES, train
+    from capcheck.demo.tasks import TASKS
+
+    out = cache_dir() / "study" / f"{task_name}-{recipe_name}"
+    recipe = RECIPES[recipe_name]
+    if not (out / "capcheck_recipe.json").is_file():
+        seconds = train(recipe, embedded_dir(), out, task=TASKS[task_name](), threads=threads, progress=False).seconds
+    else:
+        seconds = float("nan")
+    if recipe.method == "lora":
+        return str(embedded_dir()), str(out), seconds
+    return str(out), None, seconds
+
+
+def task_score(task_name: str, model: str, adapter: str | None, threads: int | None) -> float:
+    from capcheck.demo.evaluate import domain_score
+    from capcheck.demo.tasks import TASKS
+
+    return domain_score(model, adapter, TASKS[task_name](), threads).accuracy
+
+
 def cell(suite: dict) -> str:
     return f"{suite['candidate']:.3f} {suite['status']}"
 
@@ -47,7 +81,8 @@ def cell(suite: dict) -> str:
 def markdown_row(label: str, row: dict) -> str:
     cells = [cell(row["suites"][s]) if s in row["suites"] else "-" for s in SUITES]
     failed = len(row["failed"])
-    return f"| {label} | " + " | ".join(cells) + f" | {failed} |"
+    task = f" | {row['task_base']:.0%} -> {row['task']:.0%}" if "task" in row else ""
+    return f"| {label} | " + " | ".join(cells) + f" | {failed}{task} |"
 
 
 def gate_row(model: str, adapter: str | None, quick: bool, **kwargs: object) -> dict:
@@ -55,7 +90,9 @@ def gate_row(model: str, adapter: str | None, quick: bool, **kwargs: object) -> 
     # base model with another batch size would be answered without running anything.
     run = run_gate(model, adapter, PROJECT / "suites", PROJECT, quick=quick, no_cache=True, **kwargs)  # type: ignore[arg-type]
     return {"seconds": round(run.seconds, 1), "failed": run.failed, "suites": {
-        v.suite: {"status": v.status.value, "base": v.base_score, "candidate": v.candidate_score, "n": v.n}
+        v.suite: {"status": v.status.value, "base": v.base_score, "candidate": v.candidate_score, "n": v.n,
+                  "regressed_categories": [t.name for t in v.regressed_categories],
+                  "categories": {k: [b, c, n] for k, (b, c, n) in v.categories.items()}}
         for v in run.verdicts}}
 
 
@@ -87,11 +124,12 @@ def main() -> int:
                  {"model": base, "batch_size": 8}))
     plan += [(f"noise-{s:g}", f"weight noise std {s:g}", {"noise": s}) for s in sorted(NOISE, reverse=True)]
     plan.append(("base", "base (baseline settings)", {"model": base}))
+    plan += [(key, label, {"task": task, "recipe": recipe}) for key, (task, recipe, label) in TRAINED_ROWS.items()]
     wanted = set(ns.rows.split(",")) if ns.rows else None
     log = Path(ns.log)
     done = {json.loads(line)["key"]: json.loads(line) for line in log.read_text().splitlines()} if log.is_file() else {}
-    print(f"| model | {' | '.join(SUITES)} | suites failed |")
-    print("|" + "---|" * (len(SUITES) + 2))
+    print(f"| model | {' | '.join(SUITES)} | suites failed | held-out task |")
+    print("|" + "---|" * (len(SUITES) + 3))
     for key, label, spec in plan:
         if wanted is not None and key not in wanted:
             continue
@@ -101,6 +139,11 @@ def main() -> int:
         start = time.perf_counter()
         if "from_demo" in spec:
             row, source = spec["from_demo"]["gate"], str(demo / "results.json")
+        elif "task" in spec:
+            model, adapter, seconds = trained_model(spec["task"], spec["recipe"], ns.threads)
+            row, source = gate_row(model, adapter, quick, threads=ns.threads), "trained"
+            row.update(task=task_score(spec["task"], model, adapter, ns.threads),
+                       task_base=task_score(spec["task"], base, None, ns.threads), train_seconds=seconds)
         elif "noise" in spec:
             row, source = gate_row(str(noisy_model(spec["noise"])), None, quick, threads=ns.threads), "gate"
         elif "model" in spec and (Path(spec.get("adapter") or spec["model"])).exists():

@@ -26,7 +26,8 @@ pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 DAMAGED_SUITES = "minimal_pairs or fluency"
-BUILTIN_SUITES = ("fluency", "grammar/minimal-pairs", "grammar/generation", "instructions", "multi-turn", "reasoning")
+BUILTIN_SUITES = ("fluency", "grammar/minimal-pairs", "grammar/generation", "instructions", "knowledge", "multi-turn",
+                  "reasoning")
 
 
 @dataclass(frozen=True)
@@ -89,11 +90,11 @@ def anywhere(installed: Installed) -> Path:
 
 def test_the_wheel_and_the_sdist_hold_the_suites_and_the_baselines(installed: Installed) -> None:
     names = set(zipfile.ZipFile(installed.wheel).namelist())
-    for suite in ("fluency", "grammar", "instructions", "multi_turn", "reasoning"):
+    for suite in ("fluency", "grammar", "instructions", "knowledge", "multi_turn", "reasoning"):
         assert f"capcheck/suites/test_{suite}.py" in names
     assert "capcheck/suites/__init__.py" in names
     assert {f"capcheck/suites/data/{n}.jsonl" for n in ("fluency", "grammar_generation", "grammar_minimal_pairs",
-                                                          "instructions", "multi_turn", "reasoning")} <= names
+                                                          "instructions", "knowledge", "multi_turn", "reasoning")} <= names
     shipped = {n for n in names if n.startswith("capcheck/baselines/smollm2-135m-instruct/")}
     assert len(shipped) == len(BUILTIN_SUITES)
     assert "capcheck/schemas/baseline.schema.json" in names and "capcheck/templates/capcheck.yml" in names

@@ -15,7 +15,8 @@ mine = Suite("mine", tuple(ChoiceCase(id=f"c/{i}", options=(f"good {i}", f"bad {
 test_mine = suite_test(mine)
 '''
 ORDINARY = "def test_one():\n    assert 1 + 1 == 2\n\n\ndef test_two():\n    assert 'a' < 'b'\n"
-BUILTIN_FILES = ("test_fluency.py", "test_grammar.py", "test_instructions.py", "test_multi_turn.py", "test_reasoning.py")
+BUILTIN_FILES = ("test_fluency.py", "test_grammar.py", "test_instructions.py", "test_knowledge.py", "test_multi_turn.py",
+                 "test_reasoning.py")
 
 
 def collected(result: pytest.RunResult, root: str = "") -> list[str]:

@@ -149,3 +149,30 @@ def test_no_change_runs_fail_by_category_at_most_alpha_of_the_time(tmp_path: Pat
     rate = failed / runs
     assert rate <= 0.05 + 3 * (0.05 * 0.95 / runs) ** 0.5, rate
     assert failed > 0  # the simulation does reach the tests' margin: a filter that dropped every category would not
+
+
+def test_reports_carry_category_tests_and_tiers(tmp_path: Path) -> None:
+    from capcheck.report import markdown
+    from capcheck.report.json_report import RunInfo, build, validate
+
+    categories, base, cand = _instructions_like()
+    tiers = ["common", "specialist"] * 30
+    results = [SuiteResult("s", _suite(categories).fingerprint, "accuracy", "higher", tuple(
+        CaseResult(id=f"{c}/{i:03d}", score=s, category=c, tier=t) for i, (c, s, t) in enumerate(zip(categories, scores, tiers))))
+        for scores in (base, cand)]
+    data = baselines.to_json(results[0], _suite(categories), Checkpoint(model="/m", alias="m"), EngineInfo("hf", "t", "float32"))
+    assert data["tiers"] == {"common": pytest.approx(0.4), "specialist": pytest.approx(0.4)}
+    path = tmp_path / "s.json"
+    baselines.write(path, data)
+    verdict = judge(results[1], baselines.read(path, _suite(categories), "x"), TOLERANCE, Policy())
+    report = build([verdict], Policy(), RunInfo(model={"id": "m"}))
+    assert validate(report) == []
+    suite = report["suites"][0]
+    assert suite["failed_by_category"] is True
+    bullets = next(c for c in suite["categories"] if c["name"] == "bullet_points")
+    assert bullets["regressed"] is True and bullets["p_adjusted"] == pytest.approx(2 / 256, abs=1e-6)
+    assert next(c for c in suite["categories"] if c["name"] == "json")["p_adjusted"] is None  # not judged: nothing changed
+    assert [t["name"] for t in suite["tiers"]] == ["common", "specialist"]
+    text = markdown.render(report)
+    assert "| bullet_points | 15 | 0.5333 | 0.0000 | -0.5333 | 0.0078 **regressed** |" in text
+    assert "| tier | n | base | candidate |" in text
