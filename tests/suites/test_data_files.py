@@ -27,6 +27,7 @@ GENERATORS = {
     "multi_turn": "multi_turn.jsonl",
     "instructions": "instructions.jsonl",
     "fluency": "fluency.jsonl",
+    "knowledge": "knowledge.jsonl",
 }
 READABLE_ID = re.compile(r"[a-z0-9_-]+/[a-z0-9_.-]+")
 
@@ -71,7 +72,7 @@ def test_every_line_loads_with_unique_readable_ids(generator: tuple[str, Path, l
 
 def test_every_data_file_belongs_to_a_built_in_suite() -> None:
     suites = load_suite_files(ROOT / "suites")
-    assert len(suites) == 6
+    assert len(suites) == 7
     used = {case.id for suite in suites for case in suite.cases}
     for name in GENERATORS.values():
         ids = {case.id for case in load_cases(ROOT / "suites" / "data" / name)}
