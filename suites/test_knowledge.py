@@ -12,7 +12,7 @@ knowledge = Suite.from_jsonl(
     direction="higher",
     chance=0.125,  # 1/4 for choices, 0 for short answers
     tolerance=0.03,
-    decoding=Decoding(max_tokens=16),
+    decoding=Decoding(max_tokens=32),
     system_prompt="Give only the answer, in a few words.",
     quick_size=56,
     description="share of facts known: the right option among plausible distractors, or a short reply naming it "

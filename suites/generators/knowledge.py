@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 
 SEED = 20240917
 PER_TIER = 24
-MAX_TOKENS = 16
+MAX_TOKENS = 32  # room to restate a long question before the answer ("The Frankish king who ... was Charlemagne")
 DATA = Path(__file__).resolve().parents[1] / "data" / "knowledge.jsonl"
 
 DOMAINS = ["geography", "science", "history", "everyday", "units", "literature-language", "how-things-work"]

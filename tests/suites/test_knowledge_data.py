@@ -128,7 +128,7 @@ def test_completions_expect_an_accepted_answer_and_stay_short(cases: list) -> No
             (check,) = case.checks
             assert check.name == "fact", case.id
             assert case.expected in check.kwargs["accept"], case.id
-            assert case.max_tokens == 16, case.id
+            assert case.max_tokens == 32, case.id
 
 
 def test_questions_end_with_a_short_answer_instruction(cases: list) -> None:
