@@ -299,18 +299,18 @@ def _groups(pairs: list[tuple[CaseResult, CaseResult]], key: Callable[[CaseResul
 def _category_tests(pairs: list[tuple[CaseResult, CaseResult]], higher: bool) -> list[CategoryTest]:
     """A paired comparison per category, for suites with two or more categories."""
     groups: dict[str, list[tuple[CaseResult, CaseResult]]] = {}
-    for base, cand in pairs:
-        groups.setdefault(cand.category or "-", []).append((base, cand))
+    for pair in pairs:
+        groups.setdefault(pair[1].category or "-", []).append(pair)
     if len(groups) < 2:
         return []  # the suite's own verdict already judges its only category
     sign = 1 if higher else -1
     tests = []
     for name, group in sorted(groups.items()):
-        base = [b.score for b, _ in group]
-        cand = [c.score for _, c in group]
+        before = [b.score for b, _ in group]
+        after = [c.score for _, c in group]
         tests.append(CategoryTest(
-            name, stats.compare(base, cand, higher), sum(base) / len(base), sum(cand) / len(cand),
-            worsened=sum(1 for b, c in zip(base, cand) if sign * (c - b) < 0)))
+            name, stats.compare(before, after, higher), sum(before) / len(before), sum(after) / len(after),
+            worsened=sum(1 for b, c in zip(before, after) if sign * (c - b) < 0)))
     return tests
 
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 from capcheck.demo.data import SYSTEM, parse_label, tickets
+from capcheck.requests import Role
 
-Messages = tuple[tuple[str, str], ...]
+Messages = tuple[tuple[Role, str], ...]
 """A chat as (role, content) pairs."""
 
 
