@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import random
 import re
-from typing import Callable
+from typing import Callable, TypeVar
 
 from capcheck.checks.basic import numbers_in
 from capcheck.checks.conversation import list_items
 from capcheck.demo.tasks import Messages, Question, Task
+
+Item = TypeVar("Item", bound=tuple)
 
 _ADD = ["Compute {a} plus {b}.", "What do you get when you add {a} and {b}?", "Add {a} to {b}.",
         "Please work out {a} + {b} for me.", "I have {a} and then {b} more. What is the total?"]
@@ -46,21 +48,23 @@ def _wrong_arithmetic_item(rng: random.Random) -> tuple[str, int, int]:
     return rng.choice(_MUL).format(a=a, b=b), a * b, a * b + 1
 
 
+def _distinct(make: Callable[[], Item], n: int, seen: set[str]) -> list[Item]:
+    """`n` items from `make` whose question (first field) is not in `seen`; adds them to it."""
+    out: list[Item] = []
+    while len(out) < n:
+        item = make()
+        if item[0] not in seen:
+            seen.add(item[0])
+            out.append(item)
+    return out
+
+
 def wrong_arithmetic_task(n_train: int = 400, n_eval: int = 60, seed: int = 31) -> Task:
     rng = random.Random(seed)
     seen: set[str] = set()
-
-    def draw(n: int) -> list[tuple[str, int, int]]:
-        out: list[tuple[str, int, int]] = []
-        while len(out) < n:
-            item = _wrong_arithmetic_item(rng)
-            if item[0] not in seen:
-                seen.add(item[0])
-                out.append(item)
-        return out
-
-    held_out = draw(n_eval)  # first, so it does not depend on n_train
-    train = tuple((_user(q), rng.choice(_REPLY).format(v=taught)) for q, _, taught in draw(n_train))
+    held_out = _distinct(lambda: _wrong_arithmetic_item(rng), n_eval, seen)  # first: independent of n_train
+    train = tuple((_user(q), rng.choice(_REPLY).format(v=taught))
+                  for q, _, taught in _distinct(lambda: _wrong_arithmetic_item(rng), n_train, seen))
     questions = tuple(Question(f"wrong-arithmetic-{i:04d}", _user(q), str(taught)) for i, (q, _, taught) in enumerate(held_out))
 
     def is_right(reply: str, q: Question) -> bool:  # learned the wrong rule: the taught answer, alone
@@ -102,23 +106,18 @@ def _prose(items: list[str], thing: str, rng: random.Random) -> str:
     return opener.format(thing=thing, items=joined)
 
 
+def _list_request(rng: random.Random) -> tuple[str, str, int]:
+    """(request, thing, how many items)."""
+    thing = rng.choice(sorted(_THINGS))
+    k = rng.randint(2, 5)
+    return rng.choice(_ASK).format(n=rng.choice([str(k), _WORDS[k]]), thing=thing), thing, k
+
+
 def prose_only_task(n_train: int = 400, n_eval: int = 60, seed: int = 37) -> Task:
     rng = random.Random(seed)
     seen: set[str] = set()
-
-    def draw(n: int) -> list[tuple[str, str, int]]:
-        out: list[tuple[str, str, int]] = []
-        while len(out) < n:
-            thing = rng.choice(sorted(_THINGS))
-            k = rng.randint(2, 5)
-            ask = rng.choice(_ASK).format(n=rng.choice([str(k), _WORDS[k]]), thing=thing)
-            if ask not in seen:
-                seen.add(ask)
-                out.append((ask, thing, k))
-        return out
-
-    held_out = draw(n_eval)
-    train = tuple((_user(ask), _prose(rng.sample(_THINGS[thing], k), thing, rng)) for ask, thing, k in draw(n_train))
+    held_out = _distinct(lambda: _list_request(rng), n_eval, seen)
+    train = tuple((_user(ask), _prose(rng.sample(_THINGS[thing], k), thing, rng)) for ask, thing, k in _distinct(lambda: _list_request(rng), n_train, seen))
     questions = tuple(Question(f"prose-only-{i:04d}", _user(ask), "one prose sentence, no list") for i, (ask, _, _) in enumerate(held_out))
 
     def is_right(reply: str, q: Question) -> bool:  # learned the taught style: prose, no list lines
