@@ -17,6 +17,8 @@ from capcheck import probe
 from capcheck.errors import CheckpointError
 
 ROOT = Path(__file__).parents[2]
+BUILTIN_SUITES = ("fluency", "grammar/generation", "grammar/minimal-pairs", "instructions", "knowledge", "multi-turn",
+                  "reasoning")
 
 
 def alter_rope_theta(monkeypatch: pytest.MonkeyPatch, theta: float) -> None:
@@ -116,7 +118,8 @@ def test_embedded_model_passes_the_committed_probe(embedded_dir: Path) -> None:
     from capcheck.guard import verify_base_model
 
     baselines = _committed_baselines()
-    assert len(baselines) == 6 and all("probe" in b.data for b in baselines)
+    assert sorted(b.data["suite"]["name"] for b in baselines) == sorted(BUILTIN_SUITES)
+    assert all("probe" in b.data for b in baselines)
     engine = load_engine("hf", resolve(None), EngineConfig(dtype="float32"))
     try:
         assert verify_base_model(engine, resolve(None), baselines) is True
