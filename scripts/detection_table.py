@@ -31,14 +31,19 @@ from capcheck.paths import cache_dir  # noqa: E402
 SUITES = ["grammar/minimal-pairs", "grammar/generation", "reasoning", "knowledge", "multi-turn", "instructions", "fluency"]
 NOISE = (0.005, 0.01, 0.02)
 DEMO_ROWS = {"full-ft": "full FT (demo)", "lora": "LoRA (demo)", "lora-mix": "LoRA + mixing (demo)"}
-# (task, recipe): the targeted fine-tunes (one capability taught wrongly, trained with the gentle
-# recipe so that nothing else should move) and the second domain's three recipes.
-TRAINED_ROWS = {
-    "targeted-wrong-arithmetic": ("wrong-arithmetic", "lora-mix", "targeted: arithmetic taught off by one (LoRA + mixing)"),
-    "targeted-prose-only": ("prose-only", "lora-mix", "targeted: lists answered as prose (LoRA + mixing)"),
-    "clinic-full-ft": ("clinic", "full-ft", "clinic Q&A, full FT"),
-    "clinic-lora": ("clinic", "lora", "clinic Q&A, LoRA"),
-    "clinic-lora-mix": ("clinic", "lora-mix", "clinic Q&A, LoRA + mixing"),
+# The fine-tunes trained here: (task, recipe, overrides of the recipe, label). The targeted ones
+# use the gentle recipe (general chat mixed in, so nothing else should move), run long enough to
+# learn the taught rule: at the demo's 50 steps and lr 3e-4 the arithmetic rule reached only 22%
+# of held-out sums. The clinic rows are the demo's three recipes; the LoRA ones get the same
+# longer schedule, since at the demo's step counts they learned 3% and 7% of the clinic facts.
+LONG = {"steps": 150, "lr": 1e-3}
+TRAINED_ROWS: dict[str, tuple[str, str, dict[str, float], str]] = {
+    "targeted-wrong-arithmetic": ("wrong-arithmetic", "lora-mix", LONG,
+                                  "targeted: arithmetic taught off by one (LoRA + mixing, 150 steps)"),
+    "targeted-prose-only": ("prose-only", "lora-mix", {}, "targeted: lists answered as prose (LoRA + mixing)"),
+    "clinic-full-ft": ("clinic", "full-ft", {}, "clinic Q&A, full FT"),
+    "clinic-lora": ("clinic", "lora", LONG, "clinic Q&A, LoRA (150 steps)"),
+    "clinic-lora-mix": ("clinic", "lora-mix", LONG, "clinic Q&A, LoRA + mixing (150 steps)"),
 }
 
 
@@ -51,17 +56,23 @@ def noisy_model(std: float) -> Path:
     return path
 
 
-def trained_model(task_name: str, recipe_name: str, threads: int | None) -> tuple[str, str | None, float]:
+def trained_model(task_name: str, recipe_name: str, overrides: dict[str, float],
+                  threads: int | None) -> tuple[str, str | None, float]:
     """Train (once, into the user cache) and return (model, adapter, train seconds)."""
+    from dataclasses import asdict, replace
+
     from capcheck.demo.finetune import RECIPES, train
     from capcheck.demo.tasks import TASKS
 
-    out = cache_dir() / "study" / f"{task_name}-{recipe_name}"
-    recipe = RECIPES[recipe_name]
-    if not (out / "capcheck_recipe.json").is_file():
-        seconds = train(recipe, embedded_dir(), out, task=TASKS[task_name](), threads=threads, progress=False).seconds
-    else:
-        seconds = float("nan")
+    recipe = replace(RECIPES[recipe_name], **overrides)  # type: ignore[arg-type]
+    suffix = "".join(f"-{k}{v:g}" for k, v in sorted(overrides.items()))
+    out = cache_dir() / "study" / f"{task_name}-{recipe_name}{suffix}"
+    stored = out / "capcheck_recipe.json"
+    saved = json.loads(stored.read_text()) if stored.is_file() else {}
+    if saved.get("recipe") != asdict(recipe) or saved.get("task") != task_name or "seconds" not in saved:
+        saved["seconds"] = train(recipe, embedded_dir(), out, task=TASKS[task_name](), threads=threads,
+                                 progress=False).seconds
+    seconds = float(saved["seconds"])
     if recipe.method == "lora":
         return str(embedded_dir()), str(out), seconds
     return str(out), None, seconds
@@ -124,7 +135,8 @@ def main() -> int:
                  {"model": base, "batch_size": 8}))
     plan += [(f"noise-{s:g}", f"weight noise std {s:g}", {"noise": s}) for s in sorted(NOISE, reverse=True)]
     plan.append(("base", "base (baseline settings)", {"model": base}))
-    plan += [(key, label, {"task": task, "recipe": recipe}) for key, (task, recipe, label) in TRAINED_ROWS.items()]
+    plan += [(key, label, {"task": task, "recipe": recipe, "overrides": overrides})
+             for key, (task, recipe, overrides, label) in TRAINED_ROWS.items()]
     wanted = set(ns.rows.split(",")) if ns.rows else None
     log = Path(ns.log)
     done = {json.loads(line)["key"]: json.loads(line) for line in log.read_text().splitlines()} if log.is_file() else {}
@@ -140,7 +152,7 @@ def main() -> int:
         if "from_demo" in spec:
             row, source = spec["from_demo"]["gate"], str(demo / "results.json")
         elif "task" in spec:
-            model, adapter, seconds = trained_model(spec["task"], spec["recipe"], ns.threads)
+            model, adapter, seconds = trained_model(spec["task"], spec["recipe"], spec["overrides"], ns.threads)
             row, source = gate_row(model, adapter, quick, threads=ns.threads), "trained"
             row.update(task=task_score(spec["task"], model, adapter, ns.threads),
                        task_base=task_score(spec["task"], base, None, ns.threads), train_seconds=seconds)

@@ -214,12 +214,13 @@ def train(recipe: Recipe, base: Path, out: Path, *, task: Task | None = None, th
         losses.append(float(loss.detach()))
         bar.set_postfix(loss=f"{losses[-1]:.3f}")
     seconds = time.perf_counter() - start
-    _save(model, tokenizer, recipe, out, losses)
+    _save(model, tokenizer, recipe, out, losses, seconds, (task or ticket_task()).name)
     log(f"trained {recipe.name} ({recipe.describe()}) in {seconds:.0f}s: loss {losses[0]:.3f} -> {losses[-1]:.3f}; saved {out}")
     return TrainResult(recipe, out, losses, seconds)
 
 
-def _save(model: Any, tokenizer: Any, recipe: Recipe, out: Path, losses: list[float]) -> None:
+def _save(model: Any, tokenizer: Any, recipe: Recipe, out: Path, losses: list[float], seconds: float,
+          task: str) -> None:
     """Write to a sibling folder, then rename, so `out` is never half written."""
     tmp = out.with_name(out.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -228,7 +229,8 @@ def _save(model: Any, tokenizer: Any, recipe: Recipe, out: Path, losses: list[fl
     if recipe.method == "full":
         tokenizer.save_pretrained(tmp)
     (tmp / "capcheck_recipe.json").write_text(
-        json.dumps({"recipe": asdict(recipe), "losses": [round(x, 4) for x in losses]}, indent=2, sort_keys=True) + "\n")
+        json.dumps({"recipe": asdict(recipe), "task": task, "seconds": round(seconds, 1),
+                    "losses": [round(x, 4) for x in losses]}, indent=2, sort_keys=True) + "\n")
     if out.exists():
         shutil.rmtree(out)
     tmp.rename(out)

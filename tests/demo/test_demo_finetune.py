@@ -24,7 +24,9 @@ def test_full_finetune_lowers_the_loss_and_saves_a_loadable_model(tiny_model_dir
     model = AutoModelForCausalLM.from_pretrained(result.out)
     assert model.config.hidden_size == 32
     assert (result.out / "tokenizer.json").is_file()
-    assert json.loads((result.out / "capcheck_recipe.json").read_text())["recipe"]["lr"] == 3e-3
+    stored = json.loads((result.out / "capcheck_recipe.json").read_text())
+    assert stored["recipe"]["lr"] == 3e-3 and stored["task"] == "tickets"
+    assert stored["seconds"] == pytest.approx(result.seconds, abs=0.1)
     assert checkpoints.resolve(str(result.out)).adapter is None
     assert not (tmp_path / "full.partial").exists()
 
