@@ -19,6 +19,7 @@ from capcheck.baseline_store import BaselineStore, open_store
 from capcheck.record_command import record_command
 from capcheck.checkpoint import Checkpoint
 from capcheck.cache import CacheStats, context_for
+from capcheck.checks import memo as check_memo
 from capcheck.engines import EngineConfig, check_options, load_engine, pick_engine
 from capcheck.engines.base import Engine, EngineInfo
 from capcheck.engines.cached import CachedEngine, open_engine
@@ -223,7 +224,7 @@ class CapcheckSession:
         report.load_seconds = time.perf_counter() - start
         start = time.perf_counter()
         try:
-            with self._progress() as progress:
+            with self._progress() as progress, check_memo.using(engine.cache if isinstance(engine, CachedEngine) else None):
                 self.results = run_suites([s for s in run.values() if isinstance(s, Suite)], engine, report.stats, progress)
             lm_eval_suites = [s for s in run.values() if not isinstance(s, Suite)]
             if lm_eval_suites:  # same engine (and cache), one lm-eval evaluation for all of them

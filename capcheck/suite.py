@@ -22,6 +22,7 @@ from capcheck.cases import (
     case_from_dict,
     case_to_dict,
 )
+from capcheck import validated
 from capcheck.errors import SuiteDataError
 from capcheck.requests import Decoding
 
@@ -150,6 +151,11 @@ def case_schema() -> dict:
 
 
 @lru_cache(maxsize=None)
+def _schema_text() -> str:
+    return json.dumps(case_schema(), sort_keys=True)
+
+
+@lru_cache(maxsize=None)
 def _validator() -> Any:
     from jsonschema import Draft202012Validator
 
@@ -174,6 +180,8 @@ def load_cases(path: Path) -> list[Case]:
             lines = list(handle)
         except UnicodeDecodeError as exc:
             raise SuiteDataError(f"{path}: not valid UTF-8 ({exc}). Save the file as UTF-8.") from exc
+    document, schema = "".join(lines), _schema_text()
+    known_valid = validated.passed_before("suite cases", schema, document)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -184,7 +192,8 @@ def load_cases(path: Path) -> list[Case]:
             raise SuiteDataError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno}). Fix or remove the line.") from exc
         except RecursionError as exc:
             raise SuiteDataError(f"{where}: JSON nested too deeply to be a case. Fix or remove the line.") from exc
-        validate_case(data, where)
+        if not known_valid:
+            validate_case(data, where)
         try:
             case = case_from_dict(data)
         except (TypeError, ValueError, KeyError) as exc:  # valid by the schema, refused by the case type
@@ -193,6 +202,8 @@ def load_cases(path: Path) -> list[Case]:
         if problem:  # here, while the line number is known (the Suite would name only the .py file)
             raise SuiteDataError(f"{where}: case {case.id!r}: {problem}")
         cases.append(case)
+    if not known_valid:
+        validated.mark_passed("suite cases", schema, document)
     return cases
 
 

@@ -7,6 +7,7 @@ score 0 whatever their lint count, so a broken model earns nothing for free.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import unicodedata
@@ -14,6 +15,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any
 
+from capcheck.checks import memo
 from capcheck.checks.registry import register
 
 ERRORS_FOR_ZERO = 10.0
@@ -46,18 +48,15 @@ _lock = threading.Lock()  # a harper Linter is not thread-safe
 
 
 @lru_cache(maxsize=None)
-def _linters() -> tuple[Any, Any]:
-    """An American and a British linter, built once per process (construction is slow)."""
+def _linter(dialect: str) -> Any:
+    """A linter for "AMERICAN" or "BRITISH" English, built once per process (construction is slow)."""
     import harper  # lazy: only this suite needs harper
 
-    built = []
-    for dialect in (harper.Dialect.AMERICAN, harper.Dialect.BRITISH):
-        linter = harper.Linter(dialect)
-        config = linter.get_lint_config()
-        config.update({rule: False for rule in DISABLED_RULES if rule in config})
-        linter.set_lint_config(config)
-        built.append(linter)
-    return built[0], built[1]
+    linter = harper.Linter(getattr(harper.Dialect, dialect))
+    config = linter.get_lint_config()
+    config.update({rule: False for rule in DISABLED_RULES if rule in config})
+    linter.set_lint_config(config)
+    return linter
 
 
 def lint_errors(text: str) -> list[tuple[str, str]]:
@@ -65,22 +64,37 @@ def lint_errors(text: str) -> list[tuple[str, str]]:
 
     A spelling lint counts only when both the American and British linters raise it
     (either spelling is fine) and the word is not capitalised (names are not errors).
+    Answers are kept in the result cache when the session has one (capcheck.checks.memo).
     """
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return [(kind, problem) for kind, problem in memo.remembered(_memo_namespace(), key, lambda: _lint(text))]
+
+
+@lru_cache(maxsize=None)
+def _memo_namespace() -> str:
+    """Everything a stored lint answer depends on besides the text: harper's version and our rules."""
+    from importlib.metadata import version
+
+    settings = repr((sorted(COUNTED_KINDS), DISABLED_RULES, "american+british", "markdown"))
+    return f"lint:harper-{version('harper-py')}:{hashlib.sha256(settings.encode()).hexdigest()[:16]}"
+
+
+def _lint(text: str) -> list[tuple[str, str]]:
     import harper
 
-    american, british = _linters()
     with _lock:
-        lints = american.lint(text, language=harper.Language.MARKDOWN)
+        lints = _linter("AMERICAN").lint(text, language=harper.Language.MARKDOWN)
+        counted = [l for l in lints if l.lint_kind in COUNTED_KINDS]
+        # The British linter is consulted only for a spelling lint that could count.
+        needs_british = any(l.lint_kind == "Spelling" and not l.problem_text[:1].isupper() for l in counted)
         british_spans = {
             (l.span.start, l.span.end)
-            for l in british.lint(text, language=harper.Language.MARKDOWN)
+            for l in (_linter("BRITISH").lint(text, language=harper.Language.MARKDOWN) if needs_british else [])
             if l.lint_kind == "Spelling"
         }
     errors = []
-    for lint in lints:
+    for lint in counted:
         kind = lint.lint_kind
-        if kind not in COUNTED_KINDS:
-            continue
         if kind == "Spelling" and (
             (lint.span.start, lint.span.end) not in british_spans or lint.problem_text[:1].isupper()
         ):

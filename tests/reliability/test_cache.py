@@ -364,3 +364,50 @@ def test_plugin_switches_and_summary(pytester: pytest.Pytester, tiny_model_dir: 
     other = pytester.runpytest(*args, "--capcheck-cache-dir", "other")
     other.stdout.fnmatch_lines(["*; cache */other: 0 of 12 requests from the cache*"])
     assert (pytester.path / "other" / cache_mod.DB_NAME).is_file()
+
+
+WRITING_SUITE = '''
+from capcheck import CheckSpec, ChoiceCase, CompletionCase, Suite, suite_test, user
+from capcheck.checks import register
+from capcheck.checks.writing import lint_errors
+
+@register("lints_clean")  # a tiny random model writes no words, so lint a sentence around its reply
+def lints_clean(output):
+    return not lint_errors("Teh cat sat on the mat. " + output)
+
+grammar = Suite("grammar", tuple(ChoiceCase(id=f"p/{i}", options=(f"good {i}", f"bad {i}"), answer=0) for i in range(4)))
+writing = Suite("writing", tuple(
+    CompletionCase(id=f"w/{i}", prompt=user(f"Write about the number {i}."), max_tokens=24,
+                   checks=(CheckSpec.make("lints_clean"),)) for i in range(3)))
+test_grammar = suite_test(grammar)
+test_writing = suite_test(writing)
+'''
+
+HEAVY_MODULES_PROBE = '''
+import json, os, sys
+HEAVY = {"torch", "transformers", "vllm", "harper", "jsonschema"}
+def pytest_sessionfinish(session):
+    with open(os.environ["CAPCHECK_TEST_PROBE"], "a") as handle:
+        handle.write(json.dumps(sorted(HEAVY & {name.split(".")[0] for name in sys.modules})) + "\\n")
+'''
+
+
+def test_a_fully_cached_rerun_imports_no_model_library(pytester: pytest.Pytester, tiny_model_dir: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh process answered wholly by the cache never imports torch, transformers or vllm,
+    nor harper (lints are kept in the cache) or jsonschema (unchanged files were validated before)."""
+    pytester.makepyfile(test_suites=WRITING_SUITE)
+    pytester.makeconftest(HEAVY_MODULES_PROBE)
+    pytester.makepyprojecttoml('[tool.capcheck]\nsuites = "project"\nengine = "hf"\n')
+    probe = pytester.path / "modules.jsonl"
+    monkeypatch.setenv("CAPCHECK_TEST_PROBE", str(probe))
+    monkeypatch.setenv("NO_COLOR", "1")
+    args = ("--model", str(tiny_model_dir), "-p", "no:cacheprovider", "--capcheck-threads", "1")
+
+    pytester.runpytest_subprocess(*args, "--capcheck-record").assert_outcomes(passed=2)
+    rerun = pytester.runpytest_subprocess(*args)
+    rerun.assert_outcomes(passed=2)
+    rerun.stdout.fnmatch_lines(["*cache *: 11 of 11 requests from the cache, model not loaded*"])
+    first, second = (json.loads(line) for line in probe.read_text().splitlines())
+    assert first == ["harper", "jsonschema", "torch", "transformers"], "the first run must lint and load the model"
+    assert second == []
