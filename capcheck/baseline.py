@@ -51,10 +51,6 @@ class Baseline:
         return bool(self.data["suite"].get("quick", False))
 
 
-def baseline_path(root: Path, model_slug: str, suite: Suite) -> Path:
-    return root / model_slug / f"{suite.slug}.json"
-
-
 @lru_cache(maxsize=None)
 def _schema_text() -> str:
     return resources.files("capcheck.schemas").joinpath("baseline.schema.json").read_text()

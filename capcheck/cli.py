@@ -187,9 +187,43 @@ def _init(argv: Sequence[str]) -> int:
 
 
 def _cache(argv: Sequence[str]) -> int:
-    from capcheck.cache import command
+    """`capcheck cache info|clear [--dir DIR]`; exit 0, or 2 with a message on stderr."""
+    from capcheck.cache import DB_NAME, ResultCache, clear, disk_bytes
+    from capcheck.errors import CapcheckError
+    from capcheck.settings import Settings, pyproject_defaults
 
-    return command(argv)
+    parser = argparse.ArgumentParser(prog="capcheck cache", description=(
+        "Show or empty the result cache (engine results reused by reruns with nothing changed)."))
+    parser.add_argument("action", choices=["info", "clear"])
+    parser.add_argument("--dir", default=None, metavar="DIR",
+                        help="cache folder (default: [tool.capcheck] cache_dir, else .capcheck_cache, in this folder)")
+    ns = parser.parse_args(argv)
+    try:
+        directory = Path(ns.dir) if ns.dir else Path.cwd() / pyproject_defaults(Path.cwd()).get(
+            "cache_dir", Settings.cache_dir)
+        if ns.action == "clear":
+            size = disk_bytes(directory) if directory.is_dir() else 0
+            removed = clear(directory)
+            print(f"cleared {directory}: {removed} cached results ({size / 1e6:.1f} MB) removed")
+            return 0
+        if not (directory / DB_NAME).is_file():
+            print(f"{directory}: no result cache yet")
+            return 0
+        cache = ResultCache(directory)
+        try:
+            info = cache.summary()
+        finally:
+            cache.close()
+    except CapcheckError as exc:
+        print(f"capcheck: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{info['path']}: {info['entries']} cached results, {info['bytes'] / 1e6:.1f} MB on disk")
+    for context in info["contexts"]:
+        d, engine = context["description"], context["engine"] or {}
+        versions = ", ".join(f"{k} {v}" for k, v in d.get("versions", {}).items())
+        print(f"  {context['entries']:>7}  model {d.get('model')}  {d.get('engine')} {d.get('dtype')} ({versions}, engine code {d.get('code')})"
+              f"{'  warnings: ' + '; '.join(engine.get('warnings', [])) if engine.get('warnings') else ''}")
+    return 0
 
 
 COMMANDS = {"gate": lambda a: run_gate(a), "record": lambda a: run_gate(a, "record"),

@@ -220,7 +220,7 @@ def _history_until(history: list[Message], turn_index: int) -> list[Message]:
     return history
 
 
-def _pick(case_options: Sequence[str], scores: Sequence[Loglikelihood], per_token: bool) -> int:
+def _pick(scores: Sequence[Loglikelihood], per_token: bool) -> int:
     values = [s.logprob / max(s.n_tokens, 1) if per_token else s.logprob for s in scores]
     return max(range(len(values)), key=values.__getitem__)
 
@@ -231,7 +231,7 @@ def _finite(scores: Sequence[Loglikelihood]) -> bool:
 
 
 def _score_choice(case: ChoiceCase, scores: list[Loglikelihood]) -> CaseResult:
-    chosen = _pick(case.options, scores, case.per_token)
+    chosen = _pick(scores, case.per_token)
     right = 1.0 if chosen == case.answer else 0.0
     return CaseResult(
         id=case.id,
@@ -281,7 +281,7 @@ def _score_conversation(case: ConversationCase, replies: list[Completion], recal
             parts.append(score)
             entry["checks"] = checks
         if turn.recall is not None and index in recalls:
-            right = _pick(turn.recall.options, recalls[index], False) == turn.recall.answer
+            right = _pick(recalls[index], False) == turn.recall.answer
             parts.append((1.0 if right else 0.0) if _finite(recalls[index]) else math.nan)
             entry["recall"] = right
         turns.append(entry)

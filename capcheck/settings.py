@@ -20,6 +20,19 @@ SUITE_CHOICES = ("all", "builtin", "project")
 CONFIG_FILE = "capcheck.toml"
 
 
+REPORT_SUFFIXES = (".json", ".md", ".html")
+"""--capcheck-report PATH: the suffix picks the format (capcheck.report.files renders each)."""
+
+
+def check_report_path(path: str) -> None:
+    """Refuse an unknown report suffix when the options are read, before any inference runs."""
+    if Path(path).suffix.lower() not in REPORT_SUFFIXES:
+        raise CapcheckError(
+            f"--capcheck-report {path}: the suffix picks the format; use .json (machine-readable), "
+            ".md (a pull-request comment) or .html (a self-contained page)."
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     model: str | None = None
@@ -81,11 +94,8 @@ class Settings:
                 f"--tolerance {self.tolerance}: must be a finite number >= 0 (absolute, in metric units, e.g. 0.02); "
                 "leave it out to use each suite's own tolerance."
             )
-        if self.report:
-            from capcheck.report.files import check_path
-
-            for path in self.report:
-                check_path(path)
+        for path in self.report:
+            check_report_path(path)
 
     @property
     def torch_threads(self) -> int | None:

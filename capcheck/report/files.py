@@ -5,18 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from capcheck.atomic import write_text_atomic
-from capcheck.errors import CapcheckError
-
-SUFFIXES = (".json", ".md", ".html")
-
-
-def check_path(path: str) -> None:
-    """Refuse an unknown suffix before any inference runs."""
-    if Path(path).suffix.lower() not in SUFFIXES:
-        raise CapcheckError(
-            f"--capcheck-report {path}: the suffix picks the format; use .json (machine-readable), "
-            ".md (a pull-request comment) or .html (a self-contained page)."
-        )
+from capcheck.settings import check_report_path
 
 
 def render(data: dict[str, Any], suffix: str) -> str:
@@ -29,5 +18,5 @@ def render(data: dict[str, Any], suffix: str) -> str:
 def write_report(report: dict[str, Any], path: Path) -> None:
     """Write a report dict (json_report.from_session) to `path` in the format its suffix names,
     atomically: an old report is never left half-written."""
-    check_path(str(path))
+    check_report_path(str(path))
     write_text_atomic(path, render(report, path.suffix))

@@ -196,9 +196,3 @@ def info_from_session(session: Any) -> RunInfo:
 def from_session(session: Any) -> dict[str, Any]:
     verdicts = [session.verdicts[n] for n in session.suites if n in session.verdicts]
     return build(verdicts, session.policy, info_from_session(session))
-
-
-def write(path: Path, data: dict[str, Any]) -> None:
-    from capcheck.atomic import write_text_atomic
-
-    write_text_atomic(path, render(data))

@@ -22,6 +22,7 @@ from capcheck.cache import (
     request_key,
 )
 from capcheck.checkpoint import Checkpoint
+from capcheck.cli import main as cli_main
 from capcheck.engines.base import EngineConfig, EngineInfo
 from capcheck.engines.cached import CachedEngine, chunk_size
 from capcheck.engines.scripted import ScriptedEngine
@@ -311,14 +312,14 @@ def test_cache_info_and_clear_commands(tmp_path: Path, capsys: pytest.CaptureFix
     engine.cache.remember(CacheContext({"model": "m2", "engine": "hf"}), EngineInfo("hf", "t", "float32"))
     engine.close()
     (tmp_path / "c" / f"{cache_mod.DB_NAME}.broken-1").write_bytes(b"old")
-    assert cache_mod.command(["info", "--dir", str(tmp_path / "c")]) == 0
+    assert cli_main(["cache", "info", "--dir", str(tmp_path / "c")]) == 0
     out = capsys.readouterr().out
     assert "12 cached results" in out and "model m2" in out
-    assert cache_mod.command(["clear", "--dir", str(tmp_path / "c")]) == 0
+    assert cli_main(["cache", "clear", "--dir", str(tmp_path / "c")]) == 0
     assert "12 cached results" in capsys.readouterr().out
     assert ResultCache(tmp_path / "c").summary()["entries"] == 0
     assert not list((tmp_path / "c").glob("*.broken-*"))
-    assert cache_mod.command(["clear", "--dir", str(tmp_path / "none")]) == 0  # nothing to clear is fine
+    assert cli_main(["cache", "clear", "--dir", str(tmp_path / "none")]) == 0  # nothing to clear is fine
     assert "0 cached results" in capsys.readouterr().out
 
 
