@@ -151,15 +151,15 @@ class _Session:
         for key, at in first_wave.items():
             _append_reply(histories[key], replies[key], generated[at])
         # Later waves: turn t of every conversation that has one, fed its real history.
-        for turn in range(1, max((len(c.turns) for _, c in conversations), default=0)):
-            wave, at = _Batch(), {}
+        for number in range(1, max((len(c.turns) for _, c in conversations), default=0)):
+            wave, wave_at = _Batch(), {}
             for suite, case in conversations:
-                if turn < len(case.turns):
+                if number < len(case.turns):
                     key = (suite.name, case.id)
-                    histories[key].append(Message("user", case.turns[turn].user))
-                    at[key] = wave.add(_generate_request(suite, tuple(histories[key]), None, system=False))
-            out = self._call("generate", wave, turn + 1)
-            for key, index in at.items():
+                    histories[key].append(Message("user", case.turns[number].user))
+                    wave_at[key] = wave.add(_generate_request(suite, tuple(histories[key]), None, system=False))
+            out = self._call("generate", wave, number + 1)
+            for key, index in wave_at.items():
                 _append_reply(histories[key], replies[key], out[index])
         # Last: every log-likelihood request, choices and recall questions together.
         loglik = _Batch()

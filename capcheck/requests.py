@@ -86,6 +86,9 @@ class RollingRequest:
 Request = Union[GenerateRequest, LoglikelihoodRequest, RollingRequest]
 
 
+FinishReason = Literal["stop", "length"]
+
+
 @dataclass(frozen=True)
 class Completion:
     """A generated reply."""
@@ -94,7 +97,7 @@ class Completion:
     """Decoded reply, stop strings and end-of-turn tokens removed."""
     n_tokens: int
     """Number of generated tokens."""
-    finish_reason: Literal["stop", "length"]
+    finish_reason: FinishReason
     """'length' when max_tokens ended the reply."""
 
 

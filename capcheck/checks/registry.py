@@ -13,7 +13,7 @@ import inspect
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
-CheckFn = Callable[..., "bool | float"]
+CheckFn = Callable[..., "bool | float | tuple[bool | float, dict[str, Any]]"]
 _CHECKS: dict[str, CheckFn] = {}
 MAX_OUTPUT_CHARS = 20_000
 """Outputs longer than this are cut before any check sees them (no check needs more)."""

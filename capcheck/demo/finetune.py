@@ -134,7 +134,7 @@ def _batches(recipe: Recipe, narrow: list, general: list) -> list[list]:
     """Every step's examples, drawn in a seeded order (epochs over each pool, no repeats within one)."""
     rng = random.Random(recipe.seed)
     n_general = round(recipe.batch_size * recipe.mix)
-    pools = {"narrow": (narrow, []), "general": (general, [])}
+    pools: dict[str, tuple[list[Any], list[Any]]] = {"narrow": (narrow, []), "general": (general, [])}
 
     def take(name: str, k: int) -> list:
         items, queue = pools[name]
@@ -178,7 +178,7 @@ def train(recipe: Recipe, base: Path, out: Path, *, task: Task | None = None, th
     if replay:
         log(f"{recipe.name}: {len(replay)} self-replay replies of the base model added to the general pool")
     tokenizer = AutoTokenizer.from_pretrained(base)
-    model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32)
+    model: Any = AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32)
     if recipe.method == "lora":
         from peft import LoraConfig, get_peft_model
 

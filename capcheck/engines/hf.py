@@ -18,6 +18,7 @@ from capcheck.engines.base import EngineConfig, EngineInfo
 from capcheck.errors import CheckpointError, EngineOutOfMemory
 from capcheck.requests import (
     Completion,
+    FinishReason,
     Decoding,
     GenerateRequest,
     Loglikelihood,
@@ -72,7 +73,7 @@ class HFEngine:
                 )
             with load_errors(checkpoint, "model"):
                 try:
-                    model = AutoModelForCausalLM.from_pretrained(
+                    model: Any = AutoModelForCausalLM.from_pretrained(
                         checkpoint.model, attn_implementation=hf_attention.register(), **load_kwargs)
                 except ValueError as exc:  # a model class that only knows its own attention
                     log.info("shared-head attention not available for this model (%s); using its default", exc)
@@ -144,7 +145,7 @@ class HFEngine:
             tokens, ended = _strip_after_stop(row, self._stop_ids)
             text = self.tokenizer.decode(tokens, skip_special_tokens=True)
             text, hit_stop = prompts.cut_at_stop(text, decoding.stop)
-            finish = "stop" if ended or hit_stop or len(tokens) < decoding.max_tokens else "length"
+            finish: FinishReason = "stop" if ended or hit_stop or len(tokens) < decoding.max_tokens else "length"
             completions.append(Completion(text=text.strip(), n_tokens=len(tokens), finish_reason=finish))
         return completions
 

@@ -27,6 +27,7 @@ from capcheck.engines.base import EngineConfig, EngineInfo
 from capcheck.errors import CapcheckError, EngineUnavailable
 from capcheck.requests import (
     Completion,
+    FinishReason,
     GenerateRequest,
     Loglikelihood,
     LoglikelihoodRequest,
@@ -172,7 +173,7 @@ class OpenAIEngine:
             choice = answer["choices"][0]
             text = (choice.get("message") or {}).get("content") or ""
         n_tokens = int((answer.get("usage") or {}).get("completion_tokens", 0))
-        finish = "length" if choice.get("finish_reason") == "length" else "stop"
+        finish: FinishReason = "length" if choice.get("finish_reason") == "length" else "stop"
         return Completion(text=text.strip(), n_tokens=n_tokens, finish_reason=finish)
 
     def _score(self, context: str, continuation: str) -> Loglikelihood:

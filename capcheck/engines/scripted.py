@@ -7,6 +7,7 @@ from typing import Callable, Sequence
 from capcheck.engines.base import EngineInfo
 from capcheck.requests import (
     Completion,
+    FinishReason,
     GenerateRequest,
     Loglikelihood,
     LoglikelihoodRequest,
@@ -51,7 +52,7 @@ class ScriptedEngine:
         for request in requests:
             text = self.reply(request.prompt)
             n = len(text.split())
-            finish = "length" if n >= request.decoding.max_tokens else "stop"
+            finish: FinishReason = "length" if n >= request.decoding.max_tokens else "stop"
             out.append(Completion(text=text, n_tokens=n, finish_reason=finish))
         return out
 
