@@ -10,14 +10,13 @@ of each counts. Prints each wall time, the ratio, and whether every
 per-sample score agrees exactly (and the largest log-likelihood difference per option).
 The tasks are the tests' own arithmetic tasks (tests/lm_eval/local_tasks.py).
 
-Measured here (2 shared CPU cores under a load average of ~15, --n 24 --threads 1
---repeat 3): plain 32.7 s, capcheck 54.2 s, ratio 1.66; every per-sample score agrees
-exactly (acc, acc_norm, exact_match), option log-likelihoods within 1.1e-05, and all 24
-generations equal after stripping whitespace. A profile of one run each: lm-eval's HFLM
-scored the 96 option requests in 7.3 s, capcheck's hf engine in 17-18 s, because HFLM's
-Collator puts requests that share a context and have one-token continuations (the
-options " 10", " 12", ...) in one forward row, and capcheck's hf engine runs one row per
-option; generation took the same time (6.3 vs 6.4 s); loading took 4.3 s vs 1.1 s.
+Measured here on 2026-12-03 (2 CPU cores, --n 48 --repeat 2, while a package install ran
+beside it): plain 19.4 s, capcheck 14.9 s, ratio 0.77; every per-sample score agrees exactly
+(acc, acc_norm, exact_match), option log-likelihoods within 3.2e-05, all 48 generations
+equal after stripping whitespace. (0.50 was measured on a quiet machine the week before; the
+1.66 of an older engine came from one row per option, which the hf engine no longer does for
+options sharing a context.) The target is 0.33: lm-eval's multiple-choice requests packed
+per context and a larger multiple-choice task are not built yet.
 """
 from __future__ import annotations
 
