@@ -84,23 +84,14 @@ def _lint(text: str) -> list[tuple[str, str]]:
 
     with _lock:
         lints = _linter("AMERICAN").lint(text, language=harper.Language.MARKDOWN)
-        counted = [l for l in lints if l.lint_kind in COUNTED_KINDS]
-        # The British linter is consulted only for a spelling lint that could count.
-        needs_british = any(l.lint_kind == "Spelling" and not l.problem_text[:1].isupper() for l in counted)
-        british_spans = {
-            (l.span.start, l.span.end)
-            for l in (_linter("BRITISH").lint(text, language=harper.Language.MARKDOWN) if needs_british else [])
-            if l.lint_kind == "Spelling"
-        }
-    errors = []
-    for lint in counted:
-        kind = lint.lint_kind
-        if kind == "Spelling" and (
-            (lint.span.start, lint.span.end) not in british_spans or lint.problem_text[:1].isupper()
-        ):
-            continue
-        errors.append((kind, lint.problem_text))
-    return errors
+        counted = [l for l in lints if l.lint_kind in COUNTED_KINDS
+                   and not (l.lint_kind == "Spelling" and l.problem_text[:1].isupper())]
+        # The British linter is consulted only when a spelling lint could count.
+        british = (_linter("BRITISH").lint(text, language=harper.Language.MARKDOWN)
+                   if any(l.lint_kind == "Spelling" for l in counted) else [])
+    british_spans = {(l.span.start, l.span.end) for l in british if l.lint_kind == "Spelling"}
+    return [(l.lint_kind, l.problem_text) for l in counted
+            if l.lint_kind != "Spelling" or (l.span.start, l.span.end) in british_spans]
 
 
 def degenerate_reason(text: str, words: list[str], min_words: int = MIN_WORDS) -> str | None:
