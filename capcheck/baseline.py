@@ -213,8 +213,25 @@ def read(path: Path, suite: Suite, record_hint: str) -> Baseline:
             f"baseline {path} is not valid JSON ({exc.msg}, line {exc.lineno}); the file may be truncated. "
             f"Restore it from version control or re-record it with:\n    {record_hint}"
         ) from exc
-    known_valid = validated.passed_before("baseline", _schema_text(), text)
-    places = [] if known_valid else nonfinite_places(data)
+    validated.check_once("baseline", _schema_text(), text, lambda: _check_document(path, data, record_hint))
+    if data["suite"]["name"] != suite.name:
+        raise BaselineError(
+            f"baseline {path} belongs to suite '{data['suite']['name']}', not '{suite.name}'. "
+            f"Move it back or re-record with:\n    {record_hint}"
+        )
+    _check_cases(path, data, suite, record_hint)
+    cases = tuple(CaseResult.from_dict(c) for c in data["cases"])
+    _check_scores(path, cases, suite, record_hint)
+    result = SuiteResult(suite.name, data["suite"]["fingerprint"], data["suite"]["metric"], data["suite"]["direction"], cases)
+    return Baseline(result=result, data=data, path=path)
+
+
+def _check_document(path: Path, data: Any, record_hint: str) -> None:
+    """Finite numbers, this schema version, the baseline schema: what any baseline file must hold.
+
+    The schema pins schema_version, so a file marked as having passed (capcheck.validated) holds
+    this version too."""
+    places = nonfinite_places(data)
     if places:
         shown = "; ".join(f"{_where(data, at)} holds {token}" for at, token in places[:5])
         raise BaselineError(
@@ -227,24 +244,12 @@ def read(path: Path, suite: Suite, record_hint: str) -> Baseline:
             f"baseline {path} has schema version {data.get('schema_version')!r}; this capcheck reads "
             f"version {SCHEMA_VERSION}. Re-record it with:\n    {record_hint}"
         )
-    errors = [] if known_valid else _schema_errors(data)
+    errors = _schema_errors(data)
     if errors:
         raise BaselineError(
             f"baseline {path} does not match the baseline schema:\n  " + "\n  ".join(errors)
             + f"\nRe-record it with:\n    {record_hint}"
         )
-    if not known_valid:
-        validated.mark_passed("baseline", _schema_text(), text)
-    if data["suite"]["name"] != suite.name:
-        raise BaselineError(
-            f"baseline {path} belongs to suite '{data['suite']['name']}', not '{suite.name}'. "
-            f"Move it back or re-record with:\n    {record_hint}"
-        )
-    _check_cases(path, data, suite, record_hint)
-    cases = tuple(CaseResult.from_dict(c) for c in data["cases"])
-    _check_scores(path, cases, suite, record_hint)
-    result = SuiteResult(suite.name, data["suite"]["fingerprint"], data["suite"]["metric"], data["suite"]["direction"], cases)
-    return Baseline(result=result, data=data, path=path)
 
 
 def _check_cases(path: Path, data: dict[str, Any], suite: Suite, record_hint: str) -> None:

@@ -121,22 +121,24 @@ def read(folder: Path) -> dict[str, NoiseFloor]:
         data = loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise BaselineError(f"noise floor {path} is not valid JSON ({exc}). {hint}") from exc
-    known_valid = validated.passed_before("noise floor", _schema_text(), text)
-    places = [] if known_valid else nonfinite_places(data)
-    if places:  # NaN compares false and Infinity covers everything: either would decide verdicts silently
-        shown = ", ".join(_place(at) + f" is {token}" for at, token in places[:5])
-        raise BaselineError(f"noise floor {path} holds numbers that are not finite ({shown}). {hint}")
-    errors = [] if known_valid else _errors(data)
-    if errors:
-        raise BaselineError(f"noise floor {path} does not match its schema:\n  " + "\n  ".join(errors) + f"\n{hint}")
-    if not known_valid:
-        validated.mark_passed("noise floor", _schema_text(), text)
+    validated.check_once("noise floor", _schema_text(), text, lambda: _check_document(path, data, hint))
     floors = {name: NoiseFloor.from_dict(entry) for name, entry in data["suites"].items()}
     for name, floor in floors.items():
         problem = floor.problem()
         if problem:
             raise BaselineError(f"noise floor {path}: the entry of suite '{name}' is unusable: {problem}. {hint}")
     return floors
+
+
+def _check_document(path: Path, data: Any, hint: str) -> None:
+    """Finite numbers and the noise-floor schema: what any noise-floor file must hold."""
+    places = nonfinite_places(data)
+    if places:  # NaN compares false and Infinity covers everything: either would decide verdicts silently
+        shown = ", ".join(_place(at) + f" is {token}" for at, token in places[:5])
+        raise BaselineError(f"noise floor {path} holds numbers that are not finite ({shown}). {hint}")
+    errors = _errors(data)
+    if errors:
+        raise BaselineError(f"noise floor {path} does not match its schema:\n  " + "\n  ".join(errors) + f"\n{hint}")
 
 
 def write(folder: Path, floors: dict[str, NoiseFloor], model: dict[str, Any], engine: dict[str, Any]) -> Path:

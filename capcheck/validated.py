@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Callable
 
 from capcheck import __version__
 from capcheck.paths import cache_dir
@@ -30,6 +31,14 @@ def passed_before(kind: str, schema: str, document: str) -> bool:
         return _marker(kind, schema, document).is_file()
     except OSError:
         return False
+
+
+def check_once(kind: str, schema: str, document: str, check: Callable[[], None]) -> None:
+    """Run `check` (it raises for a bad document) unless this exact document passed it before;
+    mark the document when it passes."""
+    if not passed_before(kind, schema, document):
+        check()
+        mark_passed(kind, schema, document)
 
 
 def mark_passed(kind: str, schema: str, document: str) -> None:
