@@ -13,11 +13,14 @@ import shutil
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from capcheck.demo.data import REPLAY, ChatExample, chat_examples
 from capcheck.demo.tasks import Messages, Task, ticket_task
 from capcheck.errors import CapcheckError
+
+if TYPE_CHECKING:
+    from capcheck.watch import Watcher
 
 LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 
@@ -77,6 +80,8 @@ class TrainResult:
     out: Path
     losses: list[float]
     seconds: float
+    """Training alone: the watcher's looks and its saves are not counted."""
+    watch_seconds: float = 0.0
 
     @property
     def kind(self) -> str:
@@ -84,7 +89,8 @@ class TrainResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"recipe": asdict(self.recipe), "out": str(self.out), "kind": self.kind,
-                "losses": [round(x, 4) for x in self.losses], "seconds": round(self.seconds, 1)}
+                "losses": [round(x, 4) for x in self.losses], "seconds": round(self.seconds, 1),
+                "watch_seconds": round(self.watch_seconds, 1)}
 
 
 def chat_messages(messages: Messages) -> list[dict[str, str]]:
@@ -163,9 +169,14 @@ def _collate(batch: list, pad_id: int) -> tuple[Any, Any, Any]:
 
 
 def train(recipe: Recipe, base: Path, out: Path, *, task: Task | None = None, threads: int | None = None,
-          progress: bool = True, log: Callable[[str], None] = print) -> TrainResult:
+          progress: bool = True, log: Callable[[str], None] = print, watcher: "Watcher | None" = None,
+          look_saves: Path | None = None) -> TrainResult:
     """Fine-tune `base` with `recipe` on `task` (default: the tickets) and save the result to `out`
-    (replaced if it exists)."""
+    (replaced if it exists).
+
+    With a `watcher`, it looks at the model at its planned number of evenly spaced steps; with
+    `look_saves`, the model is also saved at each look (to `look_saves/step-NNNN`), so each
+    look can be checked against the gate afterwards."""
     import torch
     from tqdm.auto import tqdm
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -201,9 +212,15 @@ def train(recipe: Recipe, base: Path, out: Path, *, task: Task | None = None, th
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, rate)
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     losses: list[float] = []
+    look_at: set[int] = set()
+    if watcher is not None:
+        from capcheck.watch.watcher import look_steps
+
+        look_at = set(look_steps(recipe.steps, watcher.looks))
+    watching = 0.0
     start = time.perf_counter()
     bar = tqdm(batches, desc=f"train {recipe.name}", unit="step", disable=not progress, leave=False)
-    for batch in bar:
+    for step, batch in enumerate(bar, start=1):
         ids, labels, mask = _collate(batch, pad_id)
         loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
         loss.backward()
@@ -213,10 +230,16 @@ def train(recipe: Recipe, base: Path, out: Path, *, task: Task | None = None, th
         optimizer.zero_grad(set_to_none=True)
         losses.append(float(loss.detach()))
         bar.set_postfix(loss=f"{losses[-1]:.3f}")
-    seconds = time.perf_counter() - start
+        if watcher is not None and step in look_at:
+            began = time.perf_counter()
+            watcher.look(model, tokenizer, step)
+            if look_saves is not None:
+                _save(model, tokenizer, recipe, look_saves / f"step-{step:04d}", losses, 0.0, (task or ticket_task()).name)
+            watching += time.perf_counter() - began
+    seconds = time.perf_counter() - start - watching
     _save(model, tokenizer, recipe, out, losses, seconds, (task or ticket_task()).name)
     log(f"trained {recipe.name} ({recipe.describe()}) in {seconds:.0f}s: loss {losses[0]:.3f} -> {losses[-1]:.3f}; saved {out}")
-    return TrainResult(recipe, out, losses, seconds)
+    return TrainResult(recipe, out, losses, seconds, watching)
 
 
 def _save(model: Any, tokenizer: Any, recipe: Recipe, out: Path, losses: list[float], seconds: float,

@@ -12,7 +12,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from capcheck.atomic import write_text_atomic as write_text
 from capcheck.demo.tasks import TASKS, ticket_task
@@ -20,6 +20,9 @@ from capcheck.demo.evaluate import domain_score, run_gate
 from capcheck.demo.finetune import RECIPES, train
 from capcheck.demo.story import Outcome, render
 from capcheck.errors import CapcheckError
+
+if TYPE_CHECKING:
+    from capcheck.watch import Watcher
 
 
 def _log(message: str) -> None:
@@ -51,6 +54,19 @@ def _check_inputs(suites: Path, project: Path) -> None:
             "`capcheck record --model smollm2-135m-instruct`.")
 
 
+def _watcher(looks: int, steps: int) -> "Watcher | None":
+    """The recipe's training watcher (its baselines are read and checked now, before any training)."""
+    if looks < 0:
+        raise CapcheckError(f"--watch-looks {looks}: give a number of looks, or 0 to train unwatched.")
+    if looks == 0:
+        return None
+    from capcheck.watch import Watcher
+    from capcheck.watch.watcher import look_steps
+
+    look_steps(steps, looks)  # the looks must fit in the recipe's steps
+    return Watcher(looks=looks, log=_log)
+
+
 def run_demo(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="capcheck demo", description=(
         "Fine-tune the embedded model on a narrow ticket task with several recipes, gate each one "
@@ -62,6 +78,8 @@ def run_demo(argv: Sequence[str]) -> int:
                                                          "the installed baselines serve where it has none)")
     parser.add_argument("--suites", default=None, help="suite files or folder (default: the built-in suites)")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
+    parser.add_argument("--watch-looks", type=int, default=4, help="looks of the training watcher per recipe "
+                        "(capcheck.watch; default 4, 0 to train unwatched)")
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
     ns = parser.parse_args(argv)
     from capcheck.builtin import suites_dir
@@ -72,6 +90,7 @@ def run_demo(argv: Sequence[str]) -> int:
     try:
         names = _recipes(ns.recipes)
         _check_inputs(suites, project)
+        watchers = {name: _watcher(ns.watch_looks, RECIPES[name].steps) for name in names}
         from capcheck.checkpoint import embedded_dir
 
         base = embedded_dir()
@@ -84,13 +103,21 @@ def run_demo(argv: Sequence[str]) -> int:
     outcomes = [Outcome("base", None, domain_score(str(base), None, task, ns.threads))]
     for name in names:
         recipe = RECIPES[name]
-        result = train(recipe, base, out / name, threads=ns.threads, progress=not ns.no_progress, log=_log)
+        watcher = watchers[name]
+        result = train(recipe, base, out / name, threads=ns.threads, progress=not ns.no_progress, log=_log,
+                       watcher=watcher)
+        if watcher is not None:
+            from capcheck.watch import report as watch_report
+
+            for suffix in (".json", ".html"):
+                watch_report.write(watcher, out / f"{name}-watch{suffix}")
         model, adapter = (str(base), str(result.out)) if result.kind == "adapter" else (str(result.out), None)
         domain = domain_score(model, adapter, task, ns.threads)
         _log(f"{name}: task accuracy {domain.accuracy:.0%}; running the gate{'' if ns.full else ' (quick)'}")
         gate = run_gate(model, adapter, suites, project, quick=not ns.full, threads=ns.threads)
         _log(f"{name}: gate {gate.seconds:.0f}s, failed {', '.join(gate.failed) or 'nothing'}")
-        outcomes.append(Outcome(name, recipe, domain, gate, result.seconds, (result.losses[0], result.losses[-1])))
+        outcomes.append(Outcome(name, recipe, domain, gate, result.seconds, (result.losses[0], result.losses[-1]),
+                                watcher, result.watch_seconds))
     wall = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu = usage.ru_utime + usage.ru_stime
@@ -106,6 +133,8 @@ def _results(outcomes: list[Outcome], wall: float, cpu: float) -> dict:
     rows = []
     for o in outcomes:
         row: dict = {"name": o.name, "domain": o.domain.to_dict(), "train_seconds": o.train_seconds}
+        if o.watch is not None:
+            row["watch"] = {**o.watch.to_dict(), "seconds": round(o.watch_seconds or 0.0, 1)}
         if o.recipe is not None:
             row["recipe"] = o.recipe.describe()
         if o.gate is not None:

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from capcheck.demo.data import PROBES
 from capcheck.demo.evaluate import DomainScore, GateRun
 from capcheck.demo.finetune import Recipe
 from capcheck.report.explain import clip, explain, fmt
+
+if TYPE_CHECKING:
+    from capcheck.watch import Watcher
 
 LEARNED = 0.8
 """Held-out task accuracy from which a recipe counts as having learned the task."""
@@ -24,6 +28,9 @@ class Outcome:
     train_seconds: float | None = None
     losses: tuple[float, float] | None = None
     """First and last training loss."""
+    watch: "Watcher | None" = None
+    """The watcher that looked at the model while it trained."""
+    watch_seconds: float | None = None
 
     @property
     def learned(self) -> bool:
@@ -70,9 +77,16 @@ def render(outcomes: list[Outcome], *, quick: bool, wall_seconds: float | None =
             reply = " ".join(o.domain.probes.get(probe, "").split())  # one line per model
             out.append(f"    {o.name + ':':10s} {clip(reply, 110) or '(empty)'}")
 
+    watched = [o for o in tuned if o.watch is not None]
+    if watched:
+        out += ["", "3. Watching while training: each look runs the watch set on the model in memory "
+                    "(capcheck.watch)"]
+        out += ["  " + line for o in watched for line in watch_lines(o)]
+
     gated = [o for o in tuned if o.gate is not None]
     if gated:
-        out += ["", "3. Capability gate against the base model's baselines (score base -> fine-tune, verdict)"]
+        out += ["", f"{4 if watched else 3}. Capability gate against the base model's baselines "
+                    "(score base -> fine-tune, verdict)"]
         suites = [v.suite for v in gated[0].gate.verdicts]  # type: ignore[union-attr]
         rows = [["suite"] + [o.name for o in gated]]
         for i, suite in enumerate(suites):
@@ -85,7 +99,8 @@ def render(outcomes: list[Outcome], *, quick: bool, wall_seconds: float | None =
         out += _table(rows)
         worst = max(gated, key=lambda o: len(o.gate.failed))  # type: ignore[union-attr]
         if worst.gate and worst.gate.failed:
-            out += ["", f"4. What {worst.name} forgot (capcheck's failure explanation, per failed suite)"]
+            out += ["", f"{5 if watched else 4}. What {worst.name} forgot (capcheck's failure explanation, "
+                        "per failed suite)"]
             for v in worst.gate.verdicts:
                 if v.suite in worst.gate.failed:
                     text = explain(v)
@@ -100,6 +115,27 @@ def render(outcomes: list[Outcome], *, quick: bool, wall_seconds: float | None =
     return "\n".join(out) + "\n"
 
 
+def watch_lines(o: Outcome) -> list[str]:
+    """One line per look, then when the recipe began to forget (or that it never crossed a boundary)."""
+    assert o.watch is not None
+    lines = [f"{o.name}:"]
+    for look in o.watch.timeline:
+        flagged = f"FLAGGED {', '.join(look.regressed)}" if look.regressed else "nothing flagged"
+        lines.append(f"  step {look.step:>3}: {flagged} ({look.seconds:.0f}s)")
+    first = o.watch.first_regression
+    if first:
+        step = min(first.values())
+        names = ", ".join(n for n, s in first.items() if s == step)
+        lines.append(f"  began to forget by step {step} ({names}); last clean look: "
+                     f"{o.watch.last_clean_step if o.watch.last_clean_step is not None else 'none'}")
+    else:
+        lines.append("  never crossed a boundary")
+    if o.watch_seconds is not None and o.train_seconds:
+        lines.append(f"  watching took {o.watch_seconds:.0f}s, {o.watch_seconds / o.train_seconds:.0%} of the "
+                     f"{o.train_seconds:.0f}s of training")
+    return lines
+
+
 def conclusion(outcomes: list[Outcome]) -> list[str]:
     """Plain sentences: who learned the task, who kept its capabilities, and which recipe to use."""
     base = outcomes[0]
@@ -112,7 +148,12 @@ def conclusion(outcomes: list[Outcome]) -> list[str]:
             gate = f"FAILS {len(o.gate.failed)} capability suite(s): {', '.join(o.gate.failed)}"
         else:
             gate = "passes every capability suite"
-        lines.append(f"{o.name}: {task}; {gate}.")
+        watch = ""
+        if o.watch is not None:
+            first = o.watch.first_regression
+            watch = (f"; while it trained the watcher flagged it from step {min(first.values())}" if first
+                     else "; while it trained the watcher never flagged it")
+        lines.append(f"{o.name}: {task}; {gate}{watch}.")
     pick = gentlest_learner(outcomes)
     if pick is None:
         lines.append(f"No recipe reached {LEARNED:.0%} on the task.")

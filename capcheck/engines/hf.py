@@ -9,7 +9,7 @@ import contextlib
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
+from functools import partial, wraps
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 from capcheck.checkpoint import Checkpoint
@@ -45,8 +45,25 @@ _CHUNK_LENGTH_RATIO = 0.8
 _MIN_REQUESTS_PER_STREAM = 4
 
 
+def _on_model_device(method: Callable[..., R]) -> Callable[..., R]:
+    """Run an engine call with new tensors made on the model's device (a GPU model's inputs
+    must live there too); on a CPU, as is."""
+
+    @wraps(method)
+    def placed(self: "HFEngine", *args: Any, **kwargs: Any) -> R:
+        if self._on_cpu:
+            return method(self, *args, **kwargs)
+        with self._torch.device(self._device):
+            return method(self, *args, **kwargs)
+
+    return placed
+
+
 class HFEngine:
     """Batched inference with transformers (greedy by default, optional PEFT adapter)."""
+
+    _borrowed = False
+    """True for a model lent by its caller (`from_model`)."""
 
     def __init__(self, checkpoint: Checkpoint, config: EngineConfig | None = None) -> None:
         import torch
@@ -83,17 +100,40 @@ class HFEngine:
 
             with load_errors(checkpoint, "adapter"):
                 model = PeftModel.from_pretrained(model, str(checkpoint.adapter))
-        self.model = model.eval()
+        self._attach(model.eval(), self.tokenizer, self.config.dtype)
+
+    @classmethod
+    def from_model(cls, model: Any, tokenizer: Any, config: EngineConfig | None = None) -> "HFEngine":
+        """An engine over a model already in memory (the watcher's model in training): nothing is
+        loaded, the model keeps its own attention and dtype, and `close` leaves it alone.
+
+        The caller puts the model in eval mode and turns off gradients (capcheck.watch does both)."""
+        import torch
+
+        engine = cls.__new__(cls)
+        engine.config = config or EngineConfig()
+        engine._torch = torch
+        engine._borrowed = True
+        dtype = str(getattr(model, "dtype", "float32")).removeprefix("torch.")
+        engine._attach(model, tokenizer, dtype)
+        return engine
+
+    def _attach(self, model: Any, tokenizer: Any, dtype: str) -> None:
+        import transformers
+
+        self.model = model
+        self.tokenizer = tokenizer
         warnings = () if prompts.has_chat_template(self.tokenizer) else (prompts.NO_TEMPLATE_WARNING,)
         if warnings:
             log.warning(warnings[0])
-        self._info = EngineInfo("hf", f"transformers {transformers.__version__}", self.config.dtype, warnings)
+        self._info = EngineInfo("hf", f"transformers {transformers.__version__}", dtype, warnings)
         self._stop_ids = prompts.stop_token_ids(
             self.tokenizer, getattr(model.generation_config, "eos_token_id", None)
         )
         self._pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self._stop_ids[0]
         self._max_length = int(getattr(model.config, "max_position_embeddings", 2048) or 2048)
-        self._on_cpu = str(getattr(model, "device", "cpu")).startswith("cpu")
+        self._device = getattr(model, "device", None)
+        self._on_cpu = str(self._device or "cpu").startswith("cpu")
         self._plain_cache: bool | None = None
         """Whether the model's KV cache is a plain growing one, whose rows can be copied, padded
         and joined (known after its first prefill)."""
@@ -108,6 +148,7 @@ class HFEngine:
 
     # --- generation -------------------------------------------------------------
 
+    @_on_model_device
     def generate(self, requests: Sequence[GenerateRequest]) -> list[Completion]:
         ids = [prompts.prompt_ids(self.tokenizer, r.prompt)[-(self._max_length - r.decoding.max_tokens):] for r in requests]
         results: list[Completion | None] = [None] * len(requests)
@@ -351,6 +392,7 @@ class HFEngine:
 
     # --- scoring ----------------------------------------------------------------
 
+    @_on_model_device
     def loglikelihood(self, requests: Sequence[LoglikelihoodRequest]) -> list[Loglikelihood]:
         pairs = [prompts.context_continuation_ids(self.tokenizer, r.context, r.continuation) for r in requests]
         results: list[Loglikelihood | None] = [None] * len(pairs)
@@ -431,6 +473,7 @@ class HFEngine:
         with self.model.disable_adapter():
             return self.loglikelihood(requests)
 
+    @_on_model_device
     def loglikelihood_rolling(self, requests: Sequence[RollingRequest]) -> list[Loglikelihood]:
         items: list[tuple[list[int], int]] = []
         owners: list[int] = []
@@ -535,6 +578,8 @@ class HFEngine:
                 self.progress(done, tokens)
 
     def close(self) -> None:
+        if getattr(self, "_borrowed", False):  # a model in training belongs to its trainer
+            return
         self.model = None  # type: ignore[assignment]
         import gc
 

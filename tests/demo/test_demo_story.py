@@ -1,12 +1,17 @@
 """The demo's story on canned results: tables, probes, the forgotten cases, the conclusion."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from capcheck.demo.data import PROBES
 from capcheck.demo.evaluate import DomainScore, GateRun
 from capcheck.demo.finetune import RECIPES
 from capcheck.demo.story import Outcome, conclusion, gentlest_learner, render
 from capcheck.results import CaseResult
 from capcheck.verdict import CaseChange, Status, Verdict
+
+if TYPE_CHECKING:
+    from capcheck.watch import Watcher
 
 SUITES = ["grammar/minimal-pairs", "fluency"]
 
@@ -73,3 +78,28 @@ def test_multi_line_probe_replies_stay_on_one_line() -> None:
     outcomes = _outcomes()
     outcomes[2].domain = _domain(0.95, "1. Eat well.\n2. Sleep.")
     assert "lora-mix:  1. Eat well. 2. Sleep." in render(outcomes, quick=True)
+
+
+def _watched(flag_from: int | None) -> "Watcher":
+    from capcheck.watch import Look, SuiteLook, Watcher
+
+    watcher = Watcher(looks=2, suites=["grammar/minimal-pairs"], log=lambda _: None)
+    for index, step in enumerate((10, 20), start=1):
+        flagged = flag_from is not None and step >= flag_from
+        seen = SuiteLook("grammar/minimal-pairs", "accuracy", "higher", 48, 0.85, 0.5 if flagged else 0.85,
+                         0.35 if flagged else 0.0, 0.02, 1e-5 if flagged else 1.0, 1e-5 if flagged else 1.0, 0.8, flagged)
+        watcher.timeline.append(Look(index, step, 0.02, 3.0, (seen,)))
+    return watcher
+
+
+def test_story_says_when_a_watched_recipe_began_to_forget_and_that_the_mixed_one_never_did() -> None:
+    outcomes = _outcomes()
+    outcomes[1].watch, outcomes[1].watch_seconds = _watched(20), 6.0
+    outcomes[2].watch, outcomes[2].watch_seconds = _watched(None), 6.0
+    story = render(outcomes, quick=True)
+    assert "3. Watching while training" in story and "4. Capability gate" in story
+    assert "step  20: FLAGGED grammar/minimal-pairs" in story
+    assert "began to forget by step 20 (grammar/minimal-pairs); last clean look: 10" in story
+    assert "never crossed a boundary" in story
+    assert "watching took 6s, 6% of the 95s of training" in story
+    assert "the watcher flagged it from step 20" in story and "the watcher never flagged it" in story

@@ -2,20 +2,15 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from browser import chromium, console_lines, needs_chromium
+
 from capcheck.report import html
 from capcheck.report.json_report import RunInfo, build
 from capcheck.verdict import Policy
-
-CHROMIUM = next((p for p in (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")) if p), None)
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="no chromium on PATH: install it with `apt-get install -y chromium` (.ci/run does)")
-
 
 def page(verdicts) -> str:
     vs, baselines = verdicts()
@@ -32,17 +27,6 @@ def test_page_is_self_contained_and_escapes_model_text(verdicts) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert text.count('class="suite-row"') == 3 and text.count("<tr data-suite=") == 20
     assert "<del>seem</del> <ins>seems</ins>" in text
-
-
-def chromium(*args: str, timeout: int = 90) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM is not None
-    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-               "--disable-extensions", "--enable-logging=stderr", "--v=0", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
-
-
-def console_lines(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if ":CONSOLE" in line]
 
 
 @needs_chromium
