@@ -9,7 +9,9 @@ evenly spaced) that also saves the model at every look. Then:
   not counted as training; the saves are not counted as watching either);
 - agreement: every saved look is gated afterwards with the quick gate (`capcheck gate
   --capcheck-quick`, result cache off). The watcher should flag no later than the first look
-  whose checkpoint fails the gate, and flag nothing on a recipe the gate passes throughout;
+  whose checkpoint the gate finds regressed (a significant worsening; `agrees`), and flag
+  nothing on a recipe the gate never finds regressed. The first look the gate fails for any
+  reason (inconclusive counts) is shown too;
 - false alarms: --base-looks looks at the unchanged base model (no training).
 
 Prints one table and writes DIR/bench-watch.json (default DIR: a temporary folder).
@@ -18,13 +20,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
 
 def main() -> None:
@@ -54,17 +54,23 @@ def main() -> None:
             folder = saves / f"step-{look.step:04d}"
             model, adapter = (str(base), str(folder)) if recipe.method == "lora" else (str(folder), None)
             gate = run_gate(model, adapter, suites_dir(), REPO, quick=True, no_cache=True)
+            statuses = {v.suite: v.status.value + (" (by a category)" if v.failed_by_category else "")
+                        for v in gate.verdicts}
+            regressed = [v.suite for v in gate.verdicts if v.status.value == "regressed"]
             gates.append({"step": look.step, "watch_flagged": look.regressed, "gate_failed": gate.failed,
+                          "gate_regressed": regressed, "gate_statuses": statuses,
                           "gate_seconds": round(gate.seconds, 1), "watch_seconds": round(look.seconds, 1)})
-            print(f"{name} step {look.step}: watcher flagged {look.regressed or 'nothing'}; quick gate failed "
-                  f"{gate.failed or 'nothing'} ({gate.seconds:.0f}s)", flush=True)
-        first_gate = next((g["step"] for g in gates if g["gate_failed"]), None)
+            print(f"{name} step {look.step}: watcher flagged {look.regressed or 'nothing'}; quick gate "
+                  f"{'; '.join(f'{s} {v}' for s, v in statuses.items() if v != 'pass')} ({gate.seconds:.0f}s)",
+                  flush=True)
+        first_gate = next((g["step"] for g in gates if g["gate_regressed"]), None)
+        first_failed = next((g["step"] for g in gates if g["gate_failed"]), None)
         first_watch = next((g["step"] for g in gates if g["watch_flagged"]), None)
         results["recipes"][name] = {
             "train_seconds": round(trained.seconds, 1), "watch_seconds": round(trained.watch_seconds, 1),
             "look_seconds": round(sum(look.seconds for look in watcher.timeline), 1),
             "share": round(sum(look.seconds for look in watcher.timeline) / trained.seconds, 3),
-            "first_gate_failure": first_gate, "first_watch_flag": first_watch,
+            "first_gate_regression": first_gate, "first_gate_failure": first_failed, "first_watch_flag": first_watch,
             "agrees": (first_watch is not None and first_watch <= first_gate) if first_gate is not None
             else first_watch is None,
             "looks": gates, "timeline": watcher.to_dict(),
@@ -82,11 +88,12 @@ def main() -> None:
                            "seconds": round(time.perf_counter() - start, 1)}
     (out / "bench-watch.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print()
-    print(f"{'recipe':10s} {'train s':>8s} {'look s':>7s} {'share':>6s} {'first gate fail':>16s} "
-          f"{'first flag':>11s} agrees")
+    print(f"{'recipe':10s} {'train s':>8s} {'look s':>7s} {'share':>6s} {'gate: first regressed':>22s} "
+          f"{'first failed':>13s} {'watch: first flag':>18s} agrees")
     for name, r in results["recipes"].items():
         print(f"{name:10s} {r['train_seconds']:8.1f} {r['look_seconds']:7.1f} {r['share']:6.2f} "
-              f"{str(r['first_gate_failure']):>16s} {str(r['first_watch_flag']):>11s} {r['agrees']}")
+              f"{str(r['first_gate_regression']):>22s} {str(r['first_gate_failure']):>13s} "
+              f"{str(r['first_watch_flag']):>18s} {r['agrees']}")
     if "base" in results:
         b = results["base"]
         print(f"base model, {b['looks']} looks in {b['seconds']}s: flagged {b['flagged'] or 'nothing'}")

@@ -197,7 +197,8 @@ def train(recipe: Recipe, base: Path, out: Path, *, task: Task | None = None, th
         config = LoraConfig(r=recipe.rank, lora_alpha=2 * recipe.rank, lora_dropout=0.0,
                             target_modules=targets, task_type="CAUSAL_LM")
         model = get_peft_model(model, config)
-    model.train()
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    model = model.to(device).train()
     narrow, general = build_examples(tokenizer, recipe, (task or ticket_task()).train, chat_examples(), replay)
     batches = _batches(recipe, narrow, general)
     params = [p for p in model.parameters() if p.requires_grad]
@@ -221,7 +222,7 @@ def train(recipe: Recipe, base: Path, out: Path, *, task: Task | None = None, th
     start = time.perf_counter()
     bar = tqdm(batches, desc=f"train {recipe.name}", unit="step", disable=not progress, leave=False)
     for step, batch in enumerate(bar, start=1):
-        ids, labels, mask = _collate(batch, pad_id)
+        ids, labels, mask = (t.to(device) for t in _collate(batch, pad_id))
         loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)

@@ -100,6 +100,8 @@ class HFEngine:
 
             with load_errors(checkpoint, "adapter"):
                 model = PeftModel.from_pretrained(model, str(checkpoint.adapter))
+        if torch.cuda.is_available():  # a GPU when torch sees one (CUDA_VISIBLE_DEVICES="" keeps the CPU)
+            model = model.to("cuda")
         self._attach(model.eval(), self.tokenizer, self.config.dtype)
 
     @classmethod

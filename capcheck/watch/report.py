@@ -92,9 +92,11 @@ def render(data: dict[str, Any]) -> str:
     else:
         badge = f'<span class="badge" style="background:{COLOURS["pass"]}">no suite flagged</span>'
     looks = data["looks"]
+    family = "across the suites (Holm)" if data["holm"] else "per suite"
+    clean = data["last_clean_step"] if data["last_clean_step"] is not None else "none"
     meta = (f'{len(looks)} of {data["planned_looks"]} planned looks; alpha {data["alpha"]} spent '
-            f'{e(data["spending"])}-style; watch set version {data["watch_set_version"]}; last clean step: '
-            f'{data["last_clean_step"] if data["last_clean_step"] is not None else "none"}')
+            f'{e(data["spending"])}-style, {family}; watch set version {data["watch_set_version"]}; '
+            f'last clean step: {clean}')
     charts = "\n".join(_chart(name, looks) for name in data["suites"])
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>capcheck watch</title>'
             f'<style>{CSS} svg.timeline{{margin:6px 12px 6px 0}}</style></head><body>'

@@ -51,7 +51,7 @@ class SuiteLook:
     tolerance: float
     p_value: float
     p_adjusted: float
-    """Holm-adjusted across the look's suites."""
+    """Holm-adjusted across the look's suites with `holm`, else the suite's own p-value."""
     boundary: float
     """The score at which this look would flag the suite (normal approximation, for charts;
     the decision itself uses the exact paired test)."""
@@ -81,16 +81,20 @@ class Decision:
     regressed: bool
 
 
-def decide(comparisons: dict[str, tuple[stats.Comparison, float]], level: float) -> dict[str, Decision]:
-    """The look's rule: worse than tolerance, and a Holm-adjusted p below the look's level.
+def decide(comparisons: dict[str, tuple[stats.Comparison, float]], level: float, holm: bool = False) -> dict[str, Decision]:
+    """The look's rule: worse than tolerance, and a p-value below the look's level.
 
-    As for the gate's categories (verdict.adjust_categories), the Holm family leaves out suites
-    whose smallest attainable p-value exceeds the level (Tarone's criterion: a suite where few
-    cases changed can never be significant), which depends only on how many cases changed, not
-    in which direction. Left out, a suite's adjusted p-value is 1.
+    With `holm`, the p-values are Holm-adjusted across the look's suites. As for the gate's
+    categories (verdict.adjust_categories), that family leaves out suites whose smallest
+    attainable p-value exceeds the level (Tarone's criterion: a suite where few cases changed
+    can never be significant), which counts changed cases, not their direction; a suite left
+    out gets an adjusted p-value of 1.
     """
-    family = [n for n, (c, _) in comparisons.items() if c.p_min <= level]
-    adjusted = dict(zip(family, stats.holm([comparisons[n][0].p_value for n in family])))
+    if holm:
+        family = [n for n, (c, _) in comparisons.items() if c.p_min <= level]
+        adjusted = dict(zip(family, stats.holm([comparisons[n][0].p_value for n in family])))
+    else:
+        adjusted = {n: c.p_value for n, (c, _) in comparisons.items()}
     return {n: Decision(adjusted.get(n, 1.0), c.worse > tolerance and adjusted.get(n, 1.0) < level)
             for n, (c, tolerance) in comparisons.items()}
 
@@ -98,7 +102,7 @@ def decide(comparisons: dict[str, tuple[stats.Comparison, float]], level: float)
 def boundary(base_score: float, comparison: stats.Comparison, tolerance: float, level: float, family: int,
              higher_is_better: bool) -> float:
     """The score this look flags below (above, for a loss): the tolerance, or the drop a z-test at
-    level / family could resolve with this look's spread, whichever is larger."""
+    level / family (family 1 without Holm) could resolve with this look's spread, whichever is larger."""
     z = NormalDist().inv_cdf(1 - level / max(1, family))
     margin = max(tolerance, z * comparison.sd / math.sqrt(comparison.n) if comparison.n else math.inf)
     return base_score - margin if higher_is_better else base_score + margin
@@ -129,6 +133,55 @@ def evaluating(model: Any) -> Iterator[None]:
             torch.cuda.set_rng_state_all(cuda_states)
 
 
+def read_baselines(folder: Path, pairs: list[tuple[Suite, Suite]]) -> dict[str, baselines.Baseline]:
+    """Every watched suite's baseline, read and checked: all problems in one error, each with its fix."""
+    found: dict[str, baselines.Baseline] = {}
+    problems = []
+    for full, subset in pairs:
+        hint = f"capcheck record --model BASE --baselines {folder} --suites {full.name}"
+        try:
+            read = baselines.read(folder / f"{full.slug}.json", full, hint)
+        except BaselineError as exc:
+            problems.append(str(exc))
+            continue
+        lost = [c.id for c in subset.cases if c.id not in read.result.by_id]
+        if read.data["suite"]["fingerprint"] != full.fingerprint:
+            problems.append(f"baseline {read.path} was recorded for another version of suite '{full.name}'. "
+                            f"Re-record it with:\n    {hint}")
+        elif lost:
+            problems.append(f"baseline {read.path} lacks {len(lost)} watch case(s) ({lost[0]!r}...): it was "
+                            f"recorded in quick mode. Re-record it in full with:\n    {hint}")
+        else:
+            found[full.name] = read
+    if problems:
+        raise CapcheckError("watcher: the baselines cannot be used:\n" + "\n".join(problems))
+    return found
+
+
+def judge_look(watched: list[Suite], found: dict[str, baselines.Baseline], results: dict[str, SuiteResult],
+               level: float, holm: bool) -> tuple[SuiteLook, ...]:
+    """Each suite's look, paired case by case with its baseline and decided at `level`."""
+    comparisons, base_scores = {}, {}
+    for suite in watched:
+        by_id = found[suite.name].result.by_id
+        base = [by_id[c.id].score for c in results[suite.name].cases]
+        candidate = [c.score for c in results[suite.name].cases]
+        base_scores[suite.name] = sum(base) / len(base)
+        comparisons[suite.name] = (stats.compare(base, candidate, suite.direction == "higher"), suite.tolerance)
+    decisions = decide(comparisons, level, holm)
+    looks = []
+    for suite in watched:
+        (comparison, tolerance), decision = comparisons[suite.name], decisions[suite.name]
+        higher, base_score = suite.direction == "higher", base_scores[suite.name]
+        looks.append(SuiteLook(
+            suite.name, suite.metric, suite.direction, comparison.n, base_score,
+            base_score - comparison.worse if higher else base_score + comparison.worse, comparison.worse,
+            tolerance, comparison.p_value, decision.p_adjusted,
+            boundary(base_score, comparison, tolerance, level, len(comparisons) if holm else 1, higher),
+            decision.regressed))
+    return tuple(looks)
+
+
 @dataclass
 class Watcher:
     """Looks at a model in training; `look` once per planned step.
@@ -142,6 +195,8 @@ class Watcher:
     looks: int
     alpha: float = 0.05
     spending: str = "pocock"
+    holm: bool = False
+    """Holm-adjust across the look's suites: at most alpha for any false alarm in the run, not per suite."""
     baselines: Path | None = None
     suites: Sequence[str] | None = None
     """Suite names to watch (default: every suite in the watch set)."""
@@ -149,7 +204,7 @@ class Watcher:
     log: Callable[[str], None] = field(default=print, repr=False)
     timeline: list[Look] = field(default_factory=list, init=False)
     _pairs: list[tuple[Suite, Suite]] = field(default_factory=list, init=False, repr=False)
-    _base: dict[str, SuiteResult] = field(default_factory=dict, init=False, repr=False)
+    _baselines: dict[str, baselines.Baseline] = field(default_factory=dict, init=False, repr=False)
     _levels: list[float] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -174,26 +229,7 @@ class Watcher:
                 raise CapcheckError(f"watcher: no watch cases for suite(s) {', '.join(unknown)}; the watch set has "
                                     f"{', '.join(full.name for full, _ in pairs)}.")
             pairs = [p for p in pairs if p[0].name in self.suites]
-        problems = []
-        for full, subset in pairs:
-            hint = f"capcheck record --model BASE --baselines {folder} --suites {full.name}"
-            try:
-                found = baselines.read(folder / f"{full.slug}.json", full, hint)
-            except BaselineError as exc:
-                problems.append(str(exc))
-                continue
-            if found.data["suite"]["fingerprint"] != full.fingerprint:
-                problems.append(f"baseline {found.path} was recorded for another version of suite '{full.name}'. "
-                                f"Re-record it with:\n    {hint}")
-                continue
-            lost = [c.id for c in subset.cases if c.id not in found.result.by_id]
-            if lost:
-                problems.append(f"baseline {found.path} lacks {len(lost)} watch case(s) ({lost[0]!r}...): it was "
-                                f"recorded in quick mode. Re-record it in full with:\n    {hint}")
-                continue
-            self._base[full.name] = found.result
-        if problems:
-            raise CapcheckError("watcher: the baselines cannot be used:\n" + "\n".join(problems))
+        self._baselines = read_baselines(folder, pairs)
         self._pairs = pairs
 
     @property
@@ -215,29 +251,23 @@ class Watcher:
         start = time.perf_counter()
         with evaluating(model):
             engine = HFEngine.from_model(model, tokenizer, EngineConfig(batch_size=self.batch_size))
+            if index == 1:
+                self._warn_on_dtype(engine.info.dtype)
             results = plan.run_suites(self.watched, engine)
         level = self._levels[index - 1]
-        comparisons, base_scores = {}, {}
-        for suite in self.watched:
-            by_id = self._base[suite.name].by_id
-            base = [by_id[c.id].score for c in results[suite.name].cases]
-            candidate = [c.score for c in results[suite.name].cases]
-            base_scores[suite.name] = sum(base) / len(base)
-            comparisons[suite.name] = (stats.compare(base, candidate, suite.direction == "higher"), suite.tolerance)
-        decisions = decide(comparisons, level)
-        looks = []
-        for suite in self.watched:
-            (comparison, tolerance), decision = comparisons[suite.name], decisions[suite.name]
-            higher, base_score = suite.direction == "higher", base_scores[suite.name]
-            looks.append(SuiteLook(
-                suite.name, suite.metric, suite.direction, comparison.n, base_score,
-                base_score - comparison.worse if higher else base_score + comparison.worse, comparison.worse,
-                tolerance, comparison.p_value, decision.p_adjusted,
-                boundary(base_score, comparison, tolerance, level, len(comparisons), higher), decision.regressed))
-        seen = Look(index, step, level, time.perf_counter() - start, tuple(looks))
+        looks = judge_look(self.watched, self._baselines, results, level, self.holm)
+        seen = Look(index, step, level, time.perf_counter() - start, looks)
         self.timeline.append(seen)
         self.log(_line(seen))
         return seen
+
+    def _warn_on_dtype(self, dtype: str) -> None:
+        recorded = sorted({str(b.engine.get("dtype", "")) for b in self._baselines.values()} - {"", dtype})
+        if recorded:
+            log.warning("watcher: the baselines were recorded in %s and the model trains in %s; what the dtype "
+                        "alone changes counts as a change at every look. Record the base model's baselines in %s "
+                        "for the watcher (capcheck record --dtype %s --baselines FOLDER).",
+                        ", ".join(recorded), dtype, dtype, dtype)
 
     @property
     def first_regression(self) -> dict[str, int]:
@@ -268,6 +298,7 @@ class Watcher:
             "watch_set_version": watch_set.version(),
             "alpha": self.alpha,
             "spending": self.spending,
+            "holm": self.holm,
             "planned_looks": self.looks,
             "levels": self._levels,
             "suites": [s.name for s in self.watched],

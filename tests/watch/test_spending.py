@@ -51,36 +51,66 @@ def test_look_steps_spread_over_the_run() -> None:
 SUITES = {"a": (48, 0.85), "b": (32, 0.5), "c": (24, 0.3)}
 
 
-def _false_alarm_rate(levels: list[float], runs: int, seed: int) -> float:
-    """Share of simulated no-change runs with a flag at any look: every look draws each case's
-    outcome at its suite's base rate, independently of the baseline's draw."""
+def _false_alarms(levels: list[float], runs: int, seed: int, holm: bool) -> tuple[float, dict[str, float]]:
+    """Share of simulated no-change runs with a flag at any look (any suite, and per suite): every
+    look draws each case's outcome at its suite's base rate, independently of the baseline's draw."""
     rng = np.random.default_rng(seed)
-    alarms = 0
+    any_alarm, alarms = 0, dict.fromkeys(SUITES, 0)
     for _ in range(runs):
         base = {name: rng.random(n) < p for name, (n, p) in SUITES.items()}
+        flagged: set[str] = set()
         for level in levels:
             comparisons = {}
             for name, (n, p) in SUITES.items():
                 candidate = rng.random(n) < p
                 comparisons[name] = (stats.compare(base[name].astype(float).tolist(),
                                                    candidate.astype(float).tolist(), True), 0.0)
-            if any(d.regressed for d in decide(comparisons, level).values()):
-                alarms += 1
-                break
-    return alarms / runs
+            flagged |= {name for name, d in decide(comparisons, level, holm).items() if d.regressed}
+        any_alarm += bool(flagged)
+        for name in flagged:
+            alarms[name] += 1
+    return any_alarm / runs, {name: count / runs for name, count in alarms.items()}
+
+
+RUNS = 3000
+MARGIN = 3 * math.sqrt(ALPHA * (1 - ALPHA) / RUNS)  # Monte Carlo error, three standard errors
 
 
 @pytest.mark.parametrize("kind", spending.SPENDING)
 @pytest.mark.parametrize("looks", [4, 10])
-def test_whole_runs_keep_false_alarms_at_most_alpha(kind: str, looks: int) -> None:
-    runs = 3000
-    rate = _false_alarm_rate(spending.look_levels(looks, ALPHA, kind), runs, seed=looks)
-    margin = 3 * math.sqrt(ALPHA * (1 - ALPHA) / runs)  # Monte Carlo error, three standard errors
-    assert rate <= ALPHA + margin, f"{rate:.4f} false alarms per run with {looks} looks ({kind})"
+def test_each_suite_keeps_its_false_alarms_over_a_run_at_most_alpha(kind: str, looks: int) -> None:
+    _, per_suite = _false_alarms(spending.look_levels(looks, ALPHA, kind), RUNS, seed=looks, holm=False)
+    assert max(per_suite.values()) <= ALPHA + MARGIN, f"{per_suite} with {looks} looks ({kind})"
+
+
+@pytest.mark.parametrize("looks", [4, 10])
+def test_with_holm_any_false_alarm_in_a_run_stays_at_most_alpha(looks: int) -> None:
+    any_alarm, _ = _false_alarms(spending.look_levels(looks, ALPHA), RUNS, seed=looks, holm=True)
+    assert any_alarm <= ALPHA + MARGIN, f"{any_alarm:.4f} runs with a false alarm, {looks} looks"
 
 
 def test_the_simulation_sees_the_inflation_of_looking_at_full_alpha() -> None:
-    """The check above can fail: testing every one of 10 looks at alpha raises far more alarms."""
-    runs = 2000
-    rate = _false_alarm_rate([ALPHA] * 10, runs, seed=1)
-    assert rate > 2 * ALPHA
+    """The checks above can fail: testing every one of 10 looks at alpha raises far more alarms."""
+    _, per_suite = _false_alarms([ALPHA] * 10, 2000, seed=1, holm=False)
+    assert min(per_suite.values()) > 2 * ALPHA
+
+
+def test_the_look_rule_needs_both_the_tolerance_and_the_level() -> None:
+    def comparison(worsened: int, n: int = 40) -> stats.Comparison:
+        base = [1.0] * n
+        return stats.compare(base, [0.0] * worsened + [1.0] * (n - worsened), True)
+
+    big, small = comparison(12), comparison(1)
+    rule = decide({"big": (big, 0.05), "small": (small, 0.0), "tolerant": (big, 0.5)}, level=0.01)
+    assert rule["big"].regressed and not rule["small"].regressed and not rule["tolerant"].regressed
+    assert rule["big"].p_adjusted == big.p_value  # without Holm, each suite's own p-value
+    # Holm over the suites that can reach the level: the smallest p-value is doubled here.
+    six = comparison(6)
+    holm = decide({"big": (big, 0.05), "six": (six, 0.05), "small": (small, 0.05)}, level=0.02, holm=True)
+    assert holm["big"].p_adjusted == pytest.approx(2 * big.p_value)
+    assert holm["six"].p_adjusted == six.p_value
+    assert holm["small"].p_adjusted == 1.0  # one changed case can never reach 0.02: out of the family
+    # Two suites at 2^-6 each pass 0.02 alone; Holm-adjusted, neither does.
+    pair = {"a": (six, 0.05), "b": (comparison(6), 0.05)}
+    assert all(d.regressed for d in decide(pair, level=0.02).values())
+    assert not any(d.regressed for d in decide(pair, level=0.02, holm=True).values())

@@ -177,3 +177,15 @@ def test_chromium_draws_one_timeline_per_suite_with_its_boundary(tiny, tmp_path:
     dom = run.stdout
     assert dom.count('<svg class="timeline"') == 2 and dom.count('class="boundary"') == 2
     assert dom.count('class="flagged"') >= 2 and "regressed at step 4" in dom
+
+
+def test_a_model_in_another_dtype_than_the_baselines_is_warned_about(tiny, caplog: pytest.LogCaptureFixture) -> None:
+    import copy
+
+    import torch
+
+    model, tokenizer = tiny
+    half = copy.deepcopy(model).to(torch.bfloat16)
+    watcher = Watcher(looks=1, suites=["grammar/minimal-pairs"], log=_quiet)
+    watcher.look(half, tokenizer, 1)
+    assert "recorded in float32 and the model trains in bfloat16" in caplog.text
