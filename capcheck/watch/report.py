@@ -51,7 +51,8 @@ def _chart(name: str, looks: list[dict[str, Any]]) -> str:
     steps = [look["step"] for look in looks if any(s["suite"] == name for s in look["suites"])]
     if not rows:
         return ""
-    values = [r["score"] for r in rows] + [r["boundary"] for r in rows] + [rows[0]["base_score"]]
+    edges = [(step, r["boundary"]) for step, r in zip(steps, rows) if r["boundary"] is not None]
+    values = [r["score"] for r in rows] + [b for _, b in edges] + [rows[0]["base_score"]]
     lo, hi = min(values), max(values)
     pad = (hi - lo) * 0.1 or 0.05
     lo, hi = lo - pad, hi + pad
@@ -65,7 +66,7 @@ def _chart(name: str, looks: list[dict[str, Any]]) -> str:
 
     base = rows[0]["base_score"]
     line = " ".join(f"{x(s):.1f},{y(r['score']):.1f}" for s, r in zip([0] + steps, [{"score": base}] + rows))
-    edge = " ".join(f"{x(s):.1f},{y(r['boundary']):.1f}" for s, r in zip(steps, rows))
+    edge = " ".join(f"{x(step):.1f},{y(b):.1f}" for step, b in edges)
     out = [f'<svg class="timeline" data-suite="{e(name)}" role="img" aria-label="{e(name)} score against step" '
            f'width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}">',
            f'<text x="{PAD}" y="16">{e(name)} ({e(rows[0]["metric"])}, {e(rows[0]["direction"])} is better)</text>',
@@ -74,8 +75,9 @@ def _chart(name: str, looks: list[dict[str, Any]]) -> str:
            f'<polyline class="score" points="{line}" fill="none" stroke="#1565c0" stroke-width="2"/>']
     for step, r in zip(steps, rows):
         colour = COLOURS["regressed"] if r["regressed"] else COLOURS["pass"]
+        edge_text = "none" if r["boundary"] is None else f"{r['boundary']:.4f}"
         out.append(f'<circle class="{"flagged" if r["regressed"] else "look"}" cx="{x(step):.1f}" cy="{y(r["score"]):.1f}" '
-                   f'r="4" fill="{colour}"><title>step {step}: {r["score"]:.4f} (boundary {r["boundary"]:.4f}, '
+                   f'r="4" fill="{colour}"><title>step {step}: {r["score"]:.4f} (boundary {edge_text}, '
                    f'p adjusted {r["p_adjusted"]:.3g})</title></circle>')
         out.append(f'<text x="{x(step):.1f}" y="{HEIGHT - PAD + 16}" text-anchor="middle">{step}</text>')
     out.append(f'<text x="{PAD - 4}" y="{y(hi - pad):.1f}" text-anchor="end">{hi - pad:.2f}</text>')

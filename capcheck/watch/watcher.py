@@ -19,8 +19,9 @@ from pathlib import Path
 from statistics import NormalDist
 from typing import Any, Callable, Iterator, Sequence
 
-from capcheck import baseline as baselines
 from capcheck import stats
+from capcheck.baseline import Baseline
+from capcheck.baseline import read as read_baseline
 from capcheck.errors import BaselineError, CapcheckError
 from capcheck.results import SuiteResult
 from capcheck.suite import Suite
@@ -52,9 +53,9 @@ class SuiteLook:
     p_value: float
     p_adjusted: float
     """Holm-adjusted across the look's suites with `holm`, else the suite's own p-value."""
-    boundary: float
-    """The score at which this look would flag the suite (normal approximation, for charts;
-    the decision itself uses the exact paired test)."""
+    boundary: float | None
+    """The score at or beyond which this look flags the suite (see `boundary`); None when no
+    score could be flagged at this look."""
     regressed: bool
 
 
@@ -100,11 +101,26 @@ def decide(comparisons: dict[str, tuple[stats.Comparison, float]], level: float,
 
 
 def boundary(base_score: float, comparison: stats.Comparison, tolerance: float, level: float, family: int,
-             higher_is_better: bool) -> float:
-    """The score this look flags below (above, for a loss): the tolerance, or the drop a z-test at
-    level / family (family 1 without Holm) could resolve with this look's spread, whichever is larger."""
-    z = NormalDist().inv_cdf(1 - level / max(1, family))
-    margin = max(tolerance, z * comparison.sd / math.sqrt(comparison.n) if comparison.n else math.inf)
+             higher_is_better: bool) -> float | None:
+    """The score at or beyond which this look flags the suite (below it, or above it for a loss);
+    None when no score could be flagged.
+
+    For right/wrong cases it is exact given the look's changed cases: the fewest of them that
+    must have got worse for McNemar's test to pass level / family and the worsening to pass the
+    tolerance. Otherwise a normal approximation with this look's spread (the decision itself
+    uses the paired bootstrap)."""
+    n, limit = comparison.n, level / max(1, family)
+    if n == 0:
+        return None
+    if comparison.test == "mcnemar-exact":
+        changed = round(-math.log2(comparison.p_min)) if comparison.p_min < 1 else 0
+        worse = next((w for w in range(changed + 1) if stats.mcnemar_one_sided(w, changed - w) < limit
+                      and (2 * w - changed) / n > tolerance), None)
+        if worse is None:
+            return None
+        margin = (2 * worse - changed) / n
+    else:
+        margin = max(tolerance, NormalDist().inv_cdf(1 - limit) * comparison.sd / math.sqrt(n))
     return base_score - margin if higher_is_better else base_score + margin
 
 
@@ -133,14 +149,14 @@ def evaluating(model: Any) -> Iterator[None]:
             torch.cuda.set_rng_state_all(cuda_states)
 
 
-def read_baselines(folder: Path, pairs: list[tuple[Suite, Suite]]) -> dict[str, baselines.Baseline]:
+def read_baselines(folder: Path, pairs: list[tuple[Suite, Suite]]) -> dict[str, Baseline]:
     """Every watched suite's baseline, read and checked: all problems in one error, each with its fix."""
-    found: dict[str, baselines.Baseline] = {}
+    found: dict[str, Baseline] = {}
     problems = []
     for full, subset in pairs:
         hint = f"capcheck record --model BASE --baselines {folder} --suites {full.name}"
         try:
-            read = baselines.read(folder / f"{full.slug}.json", full, hint)
+            read = read_baseline(folder / f"{full.slug}.json", full, hint)
         except BaselineError as exc:
             problems.append(str(exc))
             continue
@@ -158,7 +174,7 @@ def read_baselines(folder: Path, pairs: list[tuple[Suite, Suite]]) -> dict[str, 
     return found
 
 
-def judge_look(watched: list[Suite], found: dict[str, baselines.Baseline], results: dict[str, SuiteResult],
+def judge_look(watched: list[Suite], found: dict[str, Baseline], results: dict[str, SuiteResult],
                level: float, holm: bool) -> tuple[SuiteLook, ...]:
     """Each suite's look, paired case by case with its baseline and decided at `level`."""
     comparisons, base_scores = {}, {}
@@ -204,7 +220,7 @@ class Watcher:
     log: Callable[[str], None] = field(default=print, repr=False)
     timeline: list[Look] = field(default_factory=list, init=False)
     _pairs: list[tuple[Suite, Suite]] = field(default_factory=list, init=False, repr=False)
-    _baselines: dict[str, baselines.Baseline] = field(default_factory=dict, init=False, repr=False)
+    _baselines: dict[str, Baseline] = field(default_factory=dict, init=False, repr=False)
     _levels: list[float] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -114,3 +114,21 @@ def test_the_look_rule_needs_both_the_tolerance_and_the_level() -> None:
     pair = {"a": (six, 0.05), "b": (comparison(6), 0.05)}
     assert all(d.regressed for d in decide(pair, level=0.02).values())
     assert not any(d.regressed for d in decide(pair, level=0.02, holm=True).values())
+
+
+@pytest.mark.parametrize("level", [0.05, 0.0179, 0.0086])
+@pytest.mark.parametrize("tolerance", [0.0, 0.03])
+def test_the_drawn_boundary_is_exactly_where_right_wrong_suites_are_flagged(level: float, tolerance: float) -> None:
+    """A look's point lies at or below its boundary exactly when the look flags it."""
+    from capcheck.watch.watcher import boundary
+
+    n = 32
+    for worsened in range(n + 1):
+        for improved in range(n - worsened + 1):
+            base = [1.0] * worsened + [0.0] * improved + [1.0] * (n - worsened - improved)
+            cand = [0.0] * worsened + [1.0] * improved + [1.0] * (n - worsened - improved)
+            c = stats.compare(base, cand, True)
+            flagged = decide({"s": (c, tolerance)}, level)["s"].regressed
+            base_score, score = sum(base) / n, sum(cand) / n
+            edge = boundary(base_score, c, tolerance, level, 1, True)
+            assert flagged == (edge is not None and score <= edge + 1e-12), (worsened, improved, edge)
