@@ -73,6 +73,8 @@ def _chart(name: str, looks: list[dict[str, Any]]) -> str:
            f'<line class="base" x1="{PAD}" y1="{y(base):.1f}" x2="{WIDTH - PAD}" y2="{y(base):.1f}" stroke="#9e9e9e"/>',
            f'<polyline class="boundary" points="{edge}" fill="none" stroke="#c62828" stroke-dasharray="5 4"/>',
            f'<polyline class="score" points="{line}" fill="none" stroke="#1565c0" stroke-width="2"/>']
+    out += [f'<line class="edge" x1="{x(step) - 7:.1f}" y1="{y(b):.1f}" x2="{x(step) + 7:.1f}" y2="{y(b):.1f}" '
+            f'stroke="#c62828" stroke-width="2"/>' for step, b in edges]  # a lone boundary shows too
     for step, r in zip(steps, rows):
         colour = COLOURS["regressed"] if r["regressed"] else COLOURS["pass"]
         edge_text = "none" if r["boundary"] is None else f"{r['boundary']:.4f}"
@@ -104,5 +106,6 @@ def render(data: dict[str, Any]) -> str:
             f'<style>{CSS} svg.timeline{{margin:6px 12px 6px 0}}</style></head><body>'
             f'<h1>capcheck watch</h1><p>{badge}</p><p class="meta">{meta}</p>'
             f'<p class="meta">Blue: the suite\'s score on the watch set at each look (the first point is the base '
-            f'model\'s); grey: the base score; red dashed: the boundary a look flags beyond.</p>'
+            f'model\'s); grey: the base score; red: the boundary a look flags at or past (none where this look could '
+            f'flag no score: too few cases changed).</p>'
             f'<div id="timelines">{charts}</div></body></html>\n')

@@ -98,6 +98,7 @@ def test_the_wheel_and_the_sdist_hold_the_suites_and_the_baselines(installed: In
     shipped = {n for n in names if n.startswith("capcheck/baselines/smollm2-135m-instruct/")}
     assert len(shipped) == len(BUILTIN_SUITES)
     assert "capcheck/schemas/baseline.schema.json" in names and "capcheck/templates/capcheck.yml" in names
+    assert {"capcheck/watch/watch-set.json", "capcheck/schemas/watch.schema.json"} <= names  # the training watcher
     assert not any(n.startswith(("tests/", "suites/", "baselines/", "bench/")) or "/generators/" in n for n in names)
     members = {m.split("/", 1)[1] for m in tarfile.open(installed.sdist).getnames() if "/" in m}
     assert {"pyproject.toml", "README.md", "suites/test_grammar.py", "suites/data/reasoning.jsonl",
