@@ -189,3 +189,22 @@ def test_a_model_in_another_dtype_than_the_baselines_is_warned_about(tiny, caplo
     watcher = Watcher(looks=1, suites=["grammar/minimal-pairs"], log=_quiet)
     watcher.look(half, tokenizer, 1)
     assert "recorded in float32 and the model trains in bfloat16" in caplog.text
+
+
+def test_the_last_good_checkpoint_is_the_latest_saved_at_or_before_the_last_clean_look() -> None:
+    from capcheck.watch import CapcheckCallback, Look, SuiteLook
+
+    callback = CapcheckCallback(steps=[10, 20, 30], suites=["grammar/minimal-pairs"], log=_quiet)
+
+    def look(index: int, step: int, flagged: bool) -> Look:
+        seen = SuiteLook("grammar/minimal-pairs", "accuracy", "higher", 48, 0.85, 0.5 if flagged else 0.85,
+                         0.35 if flagged else 0.0, 0.02, 1e-6 if flagged else 1.0, 1e-6 if flagged else 1.0, 0.8,
+                         flagged)
+        return Look(index, step, 0.02, 1.0, (seen,))
+
+    callback.saved = [(5, "run/checkpoint-5"), (10, "run/checkpoint-10"), (15, "run/checkpoint-15"),
+                      (20, "run/checkpoint-20"), (30, "run/checkpoint-30")]
+    callback.watcher.timeline += [look(1, 10, False), look(2, 20, False), look(3, 30, True)]
+    assert callback.watcher.last_clean_step == 20
+    assert callback.last_good_checkpoint == "run/checkpoint-20"
+    assert callback.watcher.first_regression == {"grammar/minimal-pairs": 30}
