@@ -181,6 +181,7 @@ def train(recipe: Recipe, base: Path, out: Path, *, task: Task | None = None, th
     from tqdm.auto import tqdm
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    task = task or ticket_task()
     if threads:
         torch.set_num_threads(threads)
     random.seed(recipe.seed)
@@ -199,7 +200,7 @@ def train(recipe: Recipe, base: Path, out: Path, *, task: Task | None = None, th
         model = get_peft_model(model, config)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     model = model.to(device).train()
-    narrow, general = build_examples(tokenizer, recipe, (task or ticket_task()).train, chat_examples(), replay)
+    narrow, general = build_examples(tokenizer, recipe, task.train, chat_examples(), replay)
     batches = _batches(recipe, narrow, general)
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=recipe.lr, weight_decay=0.0)
@@ -235,10 +236,10 @@ def train(recipe: Recipe, base: Path, out: Path, *, task: Task | None = None, th
             began = time.perf_counter()
             watcher.look(model, tokenizer, step)
             if look_saves is not None:
-                _save(model, tokenizer, recipe, look_saves / f"step-{step:04d}", losses, 0.0, (task or ticket_task()).name)
+                _save(model, tokenizer, recipe, look_saves / f"step-{step:04d}", losses, 0.0, task.name)
             watching += time.perf_counter() - began
     seconds = time.perf_counter() - start - watching
-    _save(model, tokenizer, recipe, out, losses, seconds, (task or ticket_task()).name)
+    _save(model, tokenizer, recipe, out, losses, seconds, task.name)
     log(f"trained {recipe.name} ({recipe.describe()}) in {seconds:.0f}s: loss {losses[0]:.3f} -> {losses[-1]:.3f}; saved {out}")
     return TrainResult(recipe, out, losses, seconds, watching)
 

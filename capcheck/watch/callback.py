@@ -26,6 +26,10 @@ class CapcheckCallback(TrainerCallback):
         self.stop_on_regression = stop_on_regression
         self.tokenizer = tokenizer
         self.report = Path(report) if report is not None else None
+        if self.report is not None:
+            from capcheck.watch.report import check_path
+
+            check_path(self.report)  # before training, not at the first look
         self.saved: list[tuple[int, str]] = []
         """(step, folder) of every checkpoint the Trainer saved."""
 

@@ -106,6 +106,10 @@ def test_bad_watcher_settings_are_refused_before_any_look(tmp_path: Path) -> Non
         Watcher(looks=2, baselines=tmp_path, suites=["reasoning"])
     with pytest.raises(CapcheckError, match="suffix"):
         watch_report.check_path(tmp_path / "watch.txt")
+    from capcheck.watch import CapcheckCallback
+
+    with pytest.raises(CapcheckError, match="does not exist"):  # refused when made, before any training
+        CapcheckCallback(looks=2, suites=["reasoning"], report=tmp_path / "no" / "watch.html", log=_quiet)
 
 
 def _trainer(model, tokenizer, out: Path, callback, steps: int = 6, save_steps: int = 3):
