@@ -15,7 +15,7 @@ from pathlib import Path
 from capcheck.cases import ChoiceCase
 from capcheck.checkpoint import resolve
 from capcheck.engines import EngineConfig, load_engine, prompts
-from capcheck.plan import with_system
+from capcheck.plans.base import with_system
 from capcheck.requests import LoglikelihoodRequest
 from capcheck.suites_loader import load_suite_files
 

@@ -7,14 +7,13 @@ returns the answers in lm-eval's order and shapes.
 """
 from __future__ import annotations
 
-import time
 from typing import Any, Hashable, Sequence
 
 from lm_eval.api.model import LM
 
 from capcheck.engines.base import Engine
 from capcheck.errors import CapcheckError
-from capcheck.plan import RunStats
+from capcheck.plan import RunStats, ask
 from capcheck.requests import Decoding, GenerateRequest, LoglikelihoodRequest, RollingRequest
 
 # Generation settings we translate; anything else would silently change decoding.
@@ -47,26 +46,7 @@ class EngineLM(LM):
         return [c.text for c in self._call("generate", items)]
 
     def _call(self, kind: str, items: Sequence[Hashable]) -> list[Any]:
-        """One engine call for the unique requests of a kind; answers fanned back out in order."""
-        if not items:
-            return []
-        index: dict[Hashable, int] = {}
-        unique: list[Any] = []
-        for item in items:
-            if item not in index:
-                index[item] = len(unique)
-                unique.append(item)
-        method = {"generate": self.engine.generate, "loglikelihood": self.engine.loglikelihood,
-                  "rolling": self.engine.loglikelihood_rolling}[kind]
-        start = time.perf_counter()
-        out = method(unique)
-        if len(out) != len(unique):
-            raise RuntimeError(f"engine {self.engine.info.name} returned {len(out)} results for {len(unique)} requests")
-        self.stats.calls.append((kind, len(unique), time.perf_counter() - start))
-        self.stats.requested += len(items)
-        if kind == "generate":
-            self.stats.generated_tokens += sum(c.n_tokens for c in out)
-        return [out[index[item]] for item in items]
+        return ask(self.engine, kind, items, self.stats)
 
     @property
     def tokenizer_name(self) -> str:
