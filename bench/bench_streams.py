@@ -21,7 +21,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_gate import RecordingEngine
+from bench_gate import RecordingEngine  # noqa: E402 (found through the path set above)
 
 METHODS = {"generate": "generate", "loglikelihood": "loglikelihood", "rolling": "loglikelihood_rolling"}
 

@@ -10,9 +10,9 @@ and run `pytest suites --model path/to/finetune`.
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from typing import TYPE_CHECKING, Any
+
+from capcheck.version import __version__
 
 # The public names load on first use (PEP 562): the pytest plugin imports this package in
 # every test run of a repository that has capcheck installed, and must cost nothing there.
@@ -41,8 +41,8 @@ def __getattr__(name: str) -> Any:
 
 
 def suite_test(suite: "Suite"):  # type: ignore[no-untyped-def]
-    """A pytest test function for `suite` (see capcheck.plugin.suite_test)."""
-    from capcheck.plugin import suite_test as make
+    """A pytest test function for `suite` (see capcheck.testing.suite_test)."""
+    from capcheck.testing import suite_test as make
 
     return make(suite)
 

@@ -15,14 +15,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from capcheck import __version__, validated
+from capcheck import validated
 from capcheck.atomic import write_text_atomic
 from capcheck.cases import PassageCase
 from capcheck.checkpoint import Checkpoint
-from capcheck.engines.base import EngineInfo
+from capcheck.engine_info import EngineInfo
 from capcheck.errors import BaselineError
 from capcheck.results import MAX_LOSS, SCORE_LIMIT, CaseResult, SuiteResult, bad_cases, describe, show
-from capcheck.suite import Suite
+from capcheck.suite import GatedSuite
+from capcheck.version import __version__
 
 SCHEMA_VERSION = 1
 FLOAT16_HINT = ("a float16 overflow is the usual cause (a passage's loss or an option's log-probability "
@@ -70,7 +71,7 @@ def _schema_errors(data: Any) -> list[str]:
 
 def to_json(
     result: SuiteResult,
-    suite: Suite,
+    suite: GatedSuite,
     checkpoint: Checkpoint,
     engine: EngineInfo,
     *,
@@ -192,7 +193,7 @@ def write(path: Path, data: dict[str, Any]) -> None:
     validated.mark_passed("baseline", _schema_text(), text)
 
 
-def read(path: Path, suite: Suite, record_hint: str) -> Baseline:
+def read(path: Path, suite: GatedSuite, record_hint: str) -> Baseline:
     """Load and check a baseline for `suite`; every problem names the file and the fix."""
     if not path.is_file():
         raise BaselineError(
@@ -252,7 +253,7 @@ def _check_document(path: Path, data: Any, record_hint: str) -> None:
         )
 
 
-def _check_cases(path: Path, data: dict[str, Any], suite: Suite, record_hint: str) -> None:
+def _check_cases(path: Path, data: dict[str, Any], suite: GatedSuite, record_hint: str) -> None:
     """Case ids must be unique; a full baseline of this suite version must hold every case."""
     ids = [c["id"] for c in data["cases"]]
     repeated = sorted(i for i, n in Counter(ids).items() if n > 1)
@@ -275,7 +276,7 @@ def _check_cases(path: Path, data: dict[str, Any], suite: Suite, record_hint: st
         )
 
 
-def _check_scores(path: Path, cases: tuple[CaseResult, ...], suite: Suite, record_hint: str) -> None:
+def _check_scores(path: Path, cases: tuple[CaseResult, ...], suite: GatedSuite, record_hint: str) -> None:
     """Every stored score lies in its suite's range: a finite but absurd one (1e308) would overflow the statistics."""
     low, high = score_range(suite)
     bad = bad_cases(cases, low, high)

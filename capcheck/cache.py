@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from capcheck.checkpoint import Checkpoint
-from capcheck.engines.base import EngineConfig, EngineInfo
+from capcheck.engine_info import EngineConfig, EngineInfo
 from capcheck.errors import CapcheckError
 from capcheck.requests import (
     Completion,

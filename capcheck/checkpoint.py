@@ -161,7 +161,7 @@ def _with_adapter(base: Checkpoint | None, adapter_dir: Path, allow_pickle: bool
                 "Pass the base model with --model and the adapter with --adapter."
             )
         base = resolve(_embedded_alias_for(named), allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
-    check_targets(adapter_dir, config, base)
+    check_targets(adapter_dir, config, Path(base.model) if base.is_local else None, base.display_name)
     return Checkpoint(model=base.model, adapter=adapter_dir.resolve(), alias=base.alias)
 
 

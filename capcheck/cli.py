@@ -33,7 +33,7 @@ class _SessionGrabber:
         own config-file search would start at the first suite path, which may be the built-in suites."""
 
     def pytest_sessionfinish(self, session: Any) -> None:
-        from capcheck.plugin import SESSION_KEY
+        from capcheck.testing import SESSION_KEY
 
         self.session = session.config.stash.get(SESSION_KEY, None)
 
@@ -104,7 +104,7 @@ def _pytest_args(ns: argparse.Namespace, mode: str, project: Path) -> list[str]:
             "-c", str(config) if config.is_file() else os.devnull]
     if ns.keyword:
         args += ["-k", ns.keyword]
-    for flag, dest, kwargs in OPTIONS:
+    for flag, dest, _ in OPTIONS:
         if flag in MODE_FLAGS:
             continue
         value = getattr(ns, dest, None)
@@ -129,10 +129,9 @@ def _error(message: str) -> int:
 def run_gate(argv: Sequence[str], mode: str = "gate") -> int:
     import pytest
 
-    from capcheck.verdict import Status
-
     from capcheck.errors import CapcheckError
     from capcheck.settings import find_project
+    from capcheck.verdict import Status
 
     ns = _gate_parser(mode).parse_args(argv)
     project = find_project(Path.cwd())

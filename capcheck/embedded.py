@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from capcheck.errors import CheckpointError
 from capcheck.paths import cache_dir
@@ -58,7 +59,8 @@ def _convert(gguf: Path, target: Path) -> None:
         model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name)
         # save_pretrained refuses a GGUF-loaded model until its quantization config is
         # dropped; the de-quantized weights are plain float32 tensors.
-        model.hf_quantizer.remove_quantization_config(model)
+        quantizer: Any = model.hf_quantizer
+        quantizer.remove_quantization_config(model)
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
         (tmp / "capcheck_source.txt").write_text(f"{HUB_ID} converted from {gguf.name}\n")

@@ -13,13 +13,8 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from capcheck.errors import CheckpointError
-
-if TYPE_CHECKING:
-    from capcheck.checkpoint import Checkpoint
-
 
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
 # Any of these in a model folder gives AutoTokenizer something to load (a vocabulary or its settings).
@@ -188,19 +183,19 @@ def check_rank(adapter_dir: Path, config: dict, tensors: dict[str, list[int]]) -
     )
 
 
-def check_targets(adapter_dir: Path, config: dict, base: "Checkpoint") -> None:
+def check_targets(adapter_dir: Path, config: dict, base_dir: Path | None, base_name: str) -> None:
     """An adapter none of whose target_modules exist in the base fails in peft after the base loaded.
 
     Only "none match" is refused: peft adapts the targets a base has and skips the rest,
     so a list written for several architectures is legal.
     """
     targets = config.get("target_modules")
-    if not targets or not base.is_local or targets == _ALL_LINEAR:
-        return  # absent: peft picks the architecture's defaults
+    if not targets or base_dir is None or targets == _ALL_LINEAR:
+        return  # absent: peft picks the architecture's defaults; no base_dir: a hub base, not read here
     if not isinstance(targets, (str, list)) or (isinstance(targets, list) and (
             _ALL_LINEAR in targets or not all(isinstance(t, str) for t in targets))):
         return
-    modules = module_names(Path(base.model))
+    modules = module_names(base_dir)
     if not modules or _targets_match(targets, modules):
         return
     parents = {m.rsplit(".", 1)[0] for m in modules if "." in m}
@@ -208,7 +203,7 @@ def check_targets(adapter_dir: Path, config: dict, base: "Checkpoint") -> None:
     named = f"modules matching '{targets}'" if isinstance(targets, str) else "the modules " + ", ".join(targets)
     raise CheckpointError(
         f"--adapter {adapter_dir}: adapter_config.json targets {named}, "
-        f"but the base model {base.display_name} has no such module (its layers are named {', '.join(leaves[:15])}"
+        f"but the base model {base_name} has no such module (its layers are named {', '.join(leaves[:15])}"
         f"{', ...' if len(leaves) > 15 else ''}), so the adapter cannot be applied. It was probably trained on "
         "another base model: pass that one with --model (or as base_model_name_or_path in adapter_config.json), "
         "or fix target_modules."

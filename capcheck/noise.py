@@ -16,11 +16,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from capcheck import __version__, validated
+from capcheck import validated
 from capcheck.atomic import write_text_atomic
 from capcheck.baseline import FLOAT16_HINT, Baseline, dumps, loads, nonfinite_places
 from capcheck.errors import BaselineError
 from capcheck.results import MAX_LOSS, UNUSABLE, SuiteResult, bad_cases, describe, is_sane, show
+from capcheck.version import __version__
 
 FILE_NAME = "noise-floor.json"
 SCHEMA_VERSION = 1

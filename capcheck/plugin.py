@@ -6,17 +6,16 @@ Thin on purpose: the work lives in capcheck.session. Registered through the
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from capcheck.errors import CapcheckError
+from capcheck.testing import SESSION_KEY
 
 if TYPE_CHECKING:
     from capcheck.session import CapcheckSession
-    from capcheck.suite import Suite
 
-SESSION_KEY = pytest.StashKey["CapcheckSession"]()
 MARKER = "capcheck_suite"
 
 # (option, dest, kwargs): one table, so the CLI can show the same options.
@@ -272,28 +271,6 @@ def capcheck_session(request: pytest.FixtureRequest) -> "CapcheckSession":
     return request.config.stash[SESSION_KEY]
 
 
-def check_suite(capcheck_session: "CapcheckSession", name: str) -> None:
-    """Fail the calling test with the readable diff when the suite did not pass."""
-    __tracebackhide__ = True
-    from capcheck.report.explain import explain
-
-    try:
-        verdict = capcheck_session.verdict(name)
-    except CapcheckError as exc:
-        pytest.fail(f"capcheck could not run: {exc}", pytrace=False)
-    if verdict.failed(capcheck_session.policy):
-        pytest.fail(explain(verdict, report_hint(capcheck_session)), pytrace=False)
-
-
-def report_hint(session: "CapcheckSession") -> str:
-    """The last line of a failure: where every worsened case can be read."""
-    reports = session.settings.report
-    if reports:
-        shown = next((r for r in reports if r.lower().endswith(".html")), reports[0])
-        return f"every worsened case, by category: {shown}"
-    return "every worsened case, by category: rerun with --capcheck-report report.html"
-
-
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Write the reports, MLflow run and Hub results once every verdict is known (before the summary)."""
     capcheck = session.config.stash.get(SESSION_KEY, None)
@@ -304,21 +281,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     from capcheck.report.outputs import write_all
 
     capcheck.outputs_written = write_all(capcheck, Path(session.config.invocation_params.dir))
-
-
-def suite_test(suite: "Suite") -> Callable[..., None]:
-    """A pytest test for `suite`: assign it to a `test_*` name in a suite file.
-
-        grammar = Suite.from_jsonl("grammar/minimal-pairs", DATA / "grammar.jsonl")
-        test_grammar = suite_test(grammar)
-    """
-
-    def test(capcheck_session: "CapcheckSession") -> None:
-        check_suite(capcheck_session, suite.name)
-
-    test.__name__ = "test_" + suite.slug.replace("-", "_").replace(".", "_")
-    test.__doc__ = f"capcheck suite {suite.name}: {suite.description or suite.metric}"
-    return pytest.mark.capcheck_suite(suite)(test)
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:

@@ -14,7 +14,7 @@ import threading
 import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
-from typing import Any, Callable, ContextManager, Iterator, Protocol, Sequence, TextIO
+from typing import Any, Callable, ContextManager, Iterator, Protocol, TextIO
 
 LABELS = {"generate": "generating", "loglikelihood": "scoring options", "rolling": "scoring passages"}
 INTERVAL = 30.0

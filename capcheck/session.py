@@ -7,25 +7,26 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from contextlib import contextmanager
 from typing import Any, Callable, ContextManager, Iterator, TextIO
 
 from capcheck import baseline as baselines
 from capcheck import checkpoint as checkpoints
 from capcheck import embedded, guard, health, noise, probe
 from capcheck.baseline_store import BaselineStore, open_store
-from capcheck.record_command import record_command
-from capcheck.checkpoint import Checkpoint
 from capcheck.cache import CacheStats, context_for
+from capcheck.checkpoint import Checkpoint
 from capcheck.checks import memo as check_memo
 from capcheck.engines import EngineConfig, check_options, load_engine, pick_engine
 from capcheck.engines.base import Engine, EngineInfo
 from capcheck.engines.cached import CachedEngine, open_engine
 from capcheck.errors import BaselineError, CapcheckError
+from capcheck.lmeval.suite import LMEvalSuite
 from capcheck.plan import RunStats, run_suites
 from capcheck.progress import InferenceProgress, can_show
+from capcheck.record_command import record_command
 from capcheck.results import SuiteResult
 from capcheck.settings import Settings
 from capcheck.suite import Suite
@@ -57,7 +58,7 @@ class CapcheckSession:
         self.rootdir = rootdir
         self.invocation_dir = invocation_dir or Path.cwd()
         """Where relative output paths (--capcheck-report) are taken from."""
-        self.suites: dict[str, Suite] = {}
+        self.suites: dict[str, Suite | LMEvalSuite] = {}
         self.suite_files: dict[str, str] = {}
         self.suite_tests: dict[str, str] = {}
         """Each suite's pytest test name (what -k selects), where the plugin saw it."""
@@ -81,7 +82,7 @@ class CapcheckSession:
         """Where baselines are read and recorded (set by preflight)."""
         self._expected: dict[str, baselines.Baseline] | None = None
 
-    def add_suite(self, suite: Suite, source: str = "", test: str = "") -> None:
+    def add_suite(self, suite: Suite | LMEvalSuite, source: str = "", test: str = "") -> None:
         """Add a selected suite; `source` is its file as the user would type it, `test` its test's name."""
         known = self.suites.get(suite.name)
         if known is not None and not _same_suite(known, suite):
@@ -111,9 +112,9 @@ class CapcheckSession:
 
         outputs.check(settings, self.invocation_dir)
         check_options(self.engine_name, dict(settings.engine_extra))
-        lm_eval = [s for s in self.suites.values() if not isinstance(s, Suite)]
+        lm_eval = [s for s in self.suites.values() if isinstance(s, LMEvalSuite)]
         if lm_eval:  # a task name lm-eval does not know says more than its missing baseline
-            from capcheck.lmeval import check_tasks
+            from capcheck.lmeval.suite import check_tasks
 
             check_tasks(lm_eval)
         if settings.adapter is None and settings.model in (None, embedded.ALIAS):
@@ -171,7 +172,7 @@ class CapcheckSession:
                     "or, to keep only the quick cases on purpose, delete the file first."
                 )
 
-    def _stale_message(self, suite: Suite, found: baselines.Baseline) -> str:
+    def _stale_message(self, suite: Suite | LMEvalSuite, found: baselines.Baseline) -> str:
         return (
             f"the baseline {found.path} was recorded for another version of the suite "
             f"(fingerprint {found.data['suite']['fingerprint']}, now {suite.fingerprint}): its cases or "
@@ -226,9 +227,9 @@ class CapcheckSession:
         try:
             with self._progress() as progress, check_memo.using(engine.cache if isinstance(engine, CachedEngine) else None):
                 self.results = run_suites([s for s in run.values() if isinstance(s, Suite)], engine, report.stats, progress)
-            lm_eval_suites = [s for s in run.values() if not isinstance(s, Suite)]
+            lm_eval_suites = [s for s in run.values() if isinstance(s, LMEvalSuite)]
             if lm_eval_suites:  # same engine (and cache), one lm-eval evaluation for all of them
-                from capcheck.lmeval import run_lm_eval
+                from capcheck.lmeval.suite import run_lm_eval
 
                 self.results.update(run_lm_eval(lm_eval_suites, engine, report.stats))
             report.engine = engine.info
@@ -281,16 +282,16 @@ class CapcheckSession:
         folders = [b.path.parent for b in self.baselines.values()]
         return max(set(folders), key=folders.count) if folders else self.store.directory
 
-    def _load_baseline(self, suite: Suite) -> baselines.Baseline:
+    def _load_baseline(self, suite: Suite | LMEvalSuite) -> baselines.Baseline:
         assert self.store is not None
         return baselines.read(self.store.path(suite.slug), suite, self.record_hint(suite))
 
-    def record_hint(self, suite: Suite) -> str:
+    def record_hint(self, suite: Suite | LMEvalSuite) -> str:
         """The command that records this suite's baseline where this session reads it."""
         return record_command(suite, self.settings, runner=self.record_command, source=self.suite_files.get(suite.name, ""),
                               test=self.suite_tests.get(suite.name), checkpoint=self._checkpoint, store=self.store)
 
-    def _decide(self, suite: Suite, result: SuiteResult, expected: object, checkpoint: Checkpoint, engine: EngineInfo) -> Verdict:
+    def _decide(self, suite: Suite | LMEvalSuite, result: SuiteResult, expected: object, checkpoint: Checkpoint, engine: EngineInfo) -> Verdict:
         tolerance = self.policy.tolerance if self.policy.tolerance is not None else suite.tolerance
         if self.settings.record:
             assert self.store is not None
@@ -321,7 +322,7 @@ class CapcheckSession:
 
     # --- calibrating (capcheck calibrate) ---------------------------------------------
 
-    def _calibrate(self, suite: Suite, result: SuiteResult, expected: baselines.Baseline, tolerance: float,
+    def _calibrate(self, suite: Suite | LMEvalSuite, result: SuiteResult, expected: baselines.Baseline, tolerance: float,
                    engine: EngineInfo) -> Verdict:
         base = expected.engine
         runs = (f"{base.get('name')} {base.get('dtype')} (baseline) vs {engine.name} {engine.dtype} "

@@ -10,8 +10,9 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from types import FrameType
-from typing import Any, Callable, Iterable, Literal
+from typing import Any, Callable, Iterable, Literal, Protocol
 
+from capcheck import validated
 from capcheck.cases import (
     Case,
     CheckSpec,
@@ -22,13 +23,35 @@ from capcheck.cases import (
     case_from_dict,
     case_to_dict,
 )
-from capcheck import validated
 from capcheck.errors import SuiteDataError
 from capcheck.requests import Decoding
 
 Direction = Literal["higher", "lower"]
 SCORER_VERSION = "1"
 """Bump when the way cases are scored changes: every suite fingerprint changes with it."""
+
+
+class GatedSuite(Protocol):
+    """What the gate needs of any suite, built-in or lm-eval, to read, judge and record its baseline."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def slug(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def fingerprint(self) -> str: ...
+    @property
+    def metric(self) -> str: ...
+    @property
+    def direction(self) -> str: ...
+    @property
+    def tolerance(self) -> float: ...
+    @property
+    def decoding(self) -> Decoding: ...
+
+    def quick(self) -> "GatedSuite": ...
 
 
 @dataclass(frozen=True)

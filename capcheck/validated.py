@@ -13,8 +13,8 @@ import hashlib
 from pathlib import Path
 from typing import Callable
 
-from capcheck import __version__
 from capcheck.paths import cache_dir
+from capcheck.version import __version__
 
 
 def _marker(kind: str, schema: str, document: str) -> Path:

@@ -223,8 +223,8 @@ def main() -> int:
         def adapter(name: str, config: dict) -> Path:
             folder = root / f"adapter-{name}"
             folder.mkdir()
-            from safetensors.numpy import save_file
             import numpy as np
+            from safetensors.numpy import save_file
 
             save_file({"base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight": np.zeros((4, 576), np.float32),
                        "base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight": np.zeros((576, 4), np.float32)},

@@ -140,7 +140,8 @@ def _has_word(text: str, word: str) -> bool:
 
 
 @register("word_count")
-def word_count(output: str, min_words: int | None = None, max_words: int | None = None, topic: list[str] | None = None, task: str | None = None) -> Result:
+def word_count(output: str, min_words: int | None = None, max_words: int | None = None, topic: list[str] | None = None,
+               task: str | None = None) -> Result:
     """The reply has between `min_words` and `max_words` words (either bound optional)."""
     # A task that asks for fewer than MIN_WORDS words sets its own floor (never below one word).
     floor = MIN_WORDS if max_words is None or max_words >= MIN_WORDS else max(1, min_words or 1)
@@ -154,7 +155,8 @@ def word_count(output: str, min_words: int | None = None, max_words: int | None 
 
 
 @register("sentence_count")
-def sentence_count(output: str, min_sentences: int | None = None, max_sentences: int | None = None, topic: list[str] | None = None, task: str | None = None) -> Result:
+def sentence_count(output: str, min_sentences: int | None = None, max_sentences: int | None = None,
+                   topic: list[str] | None = None, task: str | None = None) -> Result:
     """The reply has between `min_sentences` and `max_sentences` sentences, the last one finished."""
     n = len(units(output))
     reason = real_answer(output, MIN_WORDS, topic, task=task)

@@ -84,14 +84,14 @@ def _lint(text: str) -> list[tuple[str, str]]:
 
     with _lock:
         lints = _linter("AMERICAN").lint(text, language=harper.Language.MARKDOWN)
-        counted = [l for l in lints if l.lint_kind in COUNTED_KINDS
-                   and not (l.lint_kind == "Spelling" and l.problem_text[:1].isupper())]
+        counted = [lint for lint in lints if lint.lint_kind in COUNTED_KINDS
+                   and not (lint.lint_kind == "Spelling" and lint.problem_text[:1].isupper())]
         # The British linter is consulted only when a spelling lint could count.
         british = (_linter("BRITISH").lint(text, language=harper.Language.MARKDOWN)
-                   if any(l.lint_kind == "Spelling" for l in counted) else [])
-    british_spans = {(l.span.start, l.span.end) for l in british if l.lint_kind == "Spelling"}
-    return [(l.lint_kind, l.problem_text) for l in counted
-            if l.lint_kind != "Spelling" or (l.span.start, l.span.end) in british_spans]
+                   if any(lint.lint_kind == "Spelling" for lint in counted) else [])
+    british_spans = {(lint.span.start, lint.span.end) for lint in british if lint.lint_kind == "Spelling"}
+    return [(lint.lint_kind, lint.problem_text) for lint in counted
+            if lint.lint_kind != "Spelling" or (lint.span.start, lint.span.end) in british_spans]
 
 
 def degenerate_reason(text: str, words: list[str], min_words: int = MIN_WORDS) -> str | None:

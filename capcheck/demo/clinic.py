@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from capcheck.checks.conversation import is_degenerate, words
-from capcheck.demo.tasks import Messages, Question, Task
+from capcheck.demo.task import Messages, Question, Task
 
 SYSTEM = (
     "You are the front-desk assistant of Riverside Family Clinic. Answer the patient's question "

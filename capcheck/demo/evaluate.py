@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from capcheck.demo.data import PROBES
-from capcheck.demo.tasks import Task
+from capcheck.demo.task import Task
 from capcheck.verdict import Verdict
 
 

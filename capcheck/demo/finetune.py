@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from capcheck.demo.data import REPLAY, ChatExample, chat_examples
-from capcheck.demo.tasks import Messages, Task, ticket_task
+from capcheck.demo.task import Messages, Task
+from capcheck.demo.tasks import ticket_task
 from capcheck.errors import CapcheckError
 
 if TYPE_CHECKING:

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from capcheck.atomic import write_text_atomic as write_text
-from capcheck.demo.tasks import TASKS, ticket_task
 from capcheck.demo.evaluate import domain_score, run_gate
 from capcheck.demo.finetune import RECIPES, train
 from capcheck.demo.story import Outcome, render
+from capcheck.demo.tasks import TASKS, ticket_task
 from capcheck.errors import CapcheckError
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from typing import Callable, TypeVar
 
 from capcheck.checks.basic import numbers_in
 from capcheck.checks.conversation import list_items
-from capcheck.demo.tasks import Messages, Question, Task
+from capcheck.demo.task import Messages, Question, Task
 
 Item = TypeVar("Item", bound=tuple)
 
@@ -117,7 +117,8 @@ def prose_only_task(n_train: int = 400, n_eval: int = 60, seed: int = 37) -> Tas
     rng = random.Random(seed)
     seen: set[str] = set()
     held_out = _distinct(lambda: _list_request(rng), n_eval, seen)
-    train = tuple((_user(ask), _prose(rng.sample(_THINGS[thing], k), thing, rng)) for ask, thing, k in _distinct(lambda: _list_request(rng), n_train, seen))
+    train = tuple((_user(ask), _prose(rng.sample(_THINGS[thing], k), thing, rng))
+                  for ask, thing, k in _distinct(lambda: _list_request(rng), n_train, seen))
     questions = tuple(Question(f"prose-only-{i:04d}", _user(ask), "one prose sentence, no list") for i, (ask, _, _) in enumerate(held_out))
 
     def is_right(reply: str, q: Question) -> bool:  # learned the taught style: prose, no list lines

@@ -24,7 +24,8 @@ def check_options(name: str, extra: dict) -> None:
     no engine reads, or that the chosen engine would reject, before any engine is built: a
     mistyped key must not be ignored silently."""
     from capcheck.engines.openai import OpenAIOptions
-    from capcheck.engines.vllm import OPTIONS as VLLM_OPTIONS, parse_options  # no vllm import: names only
+    from capcheck.engines.vllm import OPTIONS as VLLM_OPTIONS  # no vllm import: names only
+    from capcheck.engines.vllm import parse_options
 
     openai_keys = {f"openai_{k}" for k in OpenAIOptions.KNOWN}
     unknown = sorted(k for k in extra if k not in VLLM_OPTIONS and k not in openai_keys)

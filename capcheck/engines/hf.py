@@ -18,8 +18,8 @@ from capcheck.engines.base import EngineConfig, EngineInfo
 from capcheck.errors import CheckpointError, EngineOutOfMemory
 from capcheck.requests import (
     Completion,
-    FinishReason,
     Decoding,
+    FinishReason,
     GenerateRequest,
     Loglikelihood,
     LoglikelihoodRequest,
@@ -171,8 +171,10 @@ class HFEngine:
             if r.decoding.temperature > 0:
                 sampled.setdefault(r.decoding, []).append(i)
         for decoding, indices in sampled.items():
-            outs = _sorted_batches([ids[i] for i in indices], self.config.batch_size,
-                                   lambda b: self._split_on_oom(lambda part: self._sample_batch(part, decoding), b))
+            def sample(batch: list[list[int]], decoding: Decoding = decoding) -> list[Completion]:
+                return self._split_on_oom(lambda part: self._sample_batch(part, decoding), batch)
+
+            outs = _sorted_batches([ids[i] for i in indices], self.config.batch_size, sample)
             for i, out in zip(indices, outs):
                 results[i] = out
         return results  # type: ignore[return-value]
@@ -186,7 +188,7 @@ class HFEngine:
         completions = []
         for row, decoding in zip(rows, decodings):
             tokens, ended = _strip_after_stop(row, self._stop_ids)
-            text = self.tokenizer.decode(tokens, skip_special_tokens=True)
+            text = str(self.tokenizer.decode(tokens, skip_special_tokens=True))
             text, hit_stop = prompts.cut_at_stop(text, decoding.stop)
             finish: FinishReason = "stop" if ended or hit_stop or len(tokens) < decoding.max_tokens else "length"
             completions.append(Completion(text=text.strip(), n_tokens=len(tokens), finish_reason=finish))
@@ -404,10 +406,10 @@ class HFEngine:
             by_context.setdefault(tuple(ctx), []).append(index)
         groups: list[tuple[list[int], list[int]]] = []
         alone: list[int] = []
-        for ctx, members in by_context.items():
+        for shared, members in by_context.items():
             longest = max(len(pairs[i][1]) for i in members)
-            if len(members) > 1 and len(ctx) >= _MIN_SHARED_CONTEXT and len(ctx) + longest <= self._max_length:
-                groups.append((list(ctx), members))
+            if len(members) > 1 and len(shared) >= _MIN_SHARED_CONTEXT and len(shared) + longest <= self._max_length:
+                groups.append((list(shared), members))
             else:
                 alone.extend(members)
         for index, result in zip(alone, self._score([(pairs[i][0] + pairs[i][1], len(pairs[i][1])) for i in alone])):

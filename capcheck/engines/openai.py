@@ -186,11 +186,12 @@ class OpenAIEngine:
         prompt = context + continuation
         tokens = self._prompt_logprobs(prompt)
         # Score the tokens that begin inside the continuation; the one generated token is past the prompt.
-        picked = [t for t in tokens if len(context) <= t[0] < len(prompt) and t[1] is not None]
+        picked = [(logprob, greedy) for start, logprob, greedy in tokens
+                  if len(context) <= start < len(prompt) and logprob is not None]
         if not picked:
             raise CapcheckError(f"the server returned no log-probabilities for the continuation {continuation[:60]!r}.")
-        logprob = sum(t[1] for t in picked)
-        greedy = all(t[2] for t in picked)
+        logprob = sum(p for p, _ in picked)
+        greedy = all(g for _, g in picked)
         return Loglikelihood(float(logprob), len(picked), greedy)
 
     def _prompt_logprobs(self, prompt: str) -> list[tuple[int, float | None, bool]]:

@@ -35,7 +35,7 @@ def lm_eval_suite(task: str, *, include: str | None = None, metric: str | None =
 
 
 def suite_test(suite: LMEvalSuite) -> Callable[..., None]:
-    from capcheck.plugin import check_suite
+    from capcheck.testing import check_suite
 
     def test(capcheck_session: Any) -> None:
         check_suite(capcheck_session, suite.name)

@@ -17,7 +17,7 @@ class LMEvalItem(pytest.Item):
         self.add_marker(pytest.mark.capcheck_suite(suite))
 
     def runtest(self) -> None:
-        from capcheck.plugin import SESSION_KEY, check_suite
+        from capcheck.testing import SESSION_KEY, check_suite
 
         check_suite(self.config.stash[SESSION_KEY], self.suite.name)
 

@@ -90,7 +90,7 @@ def chart(suites: list[dict[str, Any]]) -> str:
         pad = (hi - lo) * 0.15 or max(abs(hi) * 0.05, 0.01)
         lo, hi = lo - pad, hi + pad
 
-        def x(v: float) -> float:
+        def x(v: float, lo: float = lo, hi: float = hi) -> float:
             return LABEL_WIDTH + (v - lo) / (hi - lo) * PLOT_WIDTH
 
         colour = COLOURS.get(s["status"], "#333")

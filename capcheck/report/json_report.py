@@ -13,12 +13,11 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 from typing import Any, Sequence
 
-from capcheck import __version__
 from capcheck.baseline import Baseline
 from capcheck.verdict import CaseChange, Policy, Status, Verdict
+from capcheck.version import __version__
 
 SCHEMA_VERSION = 1
 MAX_CASES_PER_SUITE = 500

@@ -9,7 +9,7 @@ from typing import Any
 
 from capcheck.atomic import write_text_atomic
 from capcheck.errors import CapcheckError
-from capcheck.report.html import CSS, COLOURS, e
+from capcheck.report.html import COLOURS, CSS, e
 from capcheck.watch.watcher import Watcher
 
 SCHEMA = Path(__file__).parent.parent / "schemas" / "watch.schema.json"

@@ -6,7 +6,8 @@ from collections import Counter
 import pytest
 
 from capcheck.demo.clinic import FACTS, KINDS, SYSTEM, chat, clinic_task, fact_of, is_right, items
-from capcheck.demo.tasks import TASKS, Question
+from capcheck.demo.task import Question
+from capcheck.demo.tasks import TASKS
 
 
 def question(fact: str, text: str | None = None) -> Question:

@@ -6,7 +6,8 @@ import re
 
 from capcheck.checks.conversation import list_items
 from capcheck.demo.targeted import prose_only_task, wrong_arithmetic_task
-from capcheck.demo.tasks import TASKS, Question
+from capcheck.demo.task import Question
+from capcheck.demo.tasks import TASKS
 
 
 def _true_value(question: str) -> int:

@@ -13,7 +13,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 import datasets  # noqa: E402,F401
 import lm_eval.evaluator  # noqa: E402,F401
 import lm_eval.tasks  # noqa: E402,F401
-
 from local_tasks import write_tasks  # noqa: E402
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-
 from _project import gate, healthy_engine, make_project, one_line, read_json, snapshot
 
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from _project import SUITE_FILE, gate, healthy_engine, make_project, one_line, snapshot
 
 PIPE_TIMEOUT_S = 60

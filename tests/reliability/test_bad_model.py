@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from _project import gate, healthy_engine, make_project, one_line, snapshot
 
 EMPTY_SAFETENSORS = b"\x02\x00\x00\x00\x00\x00\x00\x00{}"

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from _project import gate, healthy_engine, make_project, one_line, read_json, snapshot
 
 GOOD = {"kind": "choice", "id": "a/001", "options": ["good a", "bad a"], "answer": 0}

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from _project import gate, make_project, one_line, snapshot
+
 from capcheck.checkpoint import Checkpoint
 from capcheck.engines import EngineConfig, load_engine
 from capcheck.errors import EngineOutOfMemory

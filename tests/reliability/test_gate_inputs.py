@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from _project import SUITE_FILE, gate, healthy_engine, make_project, one_line, read_json, snapshot
 
 QUICK_SUBSET = SUITE_FILE.replace("for i in range(20)))", "for i in range(20)), quick_size=8)")

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from _project import SUITE_FILE, gate, healthy_engine, make_project, one_line, read_json, snapshot
 
 SUITE_WITH_PASSAGES = SUITE_FILE + '''

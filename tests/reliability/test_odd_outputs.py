@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from _project import gate, healthy_engine, make_project, one_line, read_json, snapshot
+
 from capcheck.checks import registry
 
 

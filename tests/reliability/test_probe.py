@@ -11,8 +11,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-
 from _project import SUITE_FILE, gate, one_line, read_json, snapshot
+
 from capcheck import probe
 from capcheck.errors import CheckpointError
 

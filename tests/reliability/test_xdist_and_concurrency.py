@@ -9,7 +9,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from _project import SUITE_FILE, one_line, snapshot
 
 

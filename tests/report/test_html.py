@@ -4,13 +4,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from browser import chromium, console_lines, needs_chromium
 
 from capcheck.report import html
 from capcheck.report.json_report import RunInfo, build
 from capcheck.verdict import Policy
+
 
 def page(verdicts) -> str:
     vs, baselines = verdicts()

@@ -164,8 +164,8 @@ def test_gate_that_cannot_run_still_writes_a_verdict_saying_why(pytester, engine
 def test_one_run_writes_every_report_an_mlflow_run_and_hub_results(pytester, engines, tiny_model_dir) -> None:
     """The CI recipe: one gate, three reports, a registry run and the Hub's files, all from one report."""
     pytest.importorskip("mlflow", reason="needs capcheck[mlflow] (in the dev extra)")
-    from mlflow.tracking import MlflowClient
     import yaml
+    from mlflow.tracking import MlflowClient
 
     run(pytester, tiny_model_dir, "--capcheck-record").assert_outcomes(passed=2)
     engines.flipped = set(range(0, 60, 2))  # grammar regressed

@@ -39,7 +39,7 @@ def test_cases_are_grouped_by_category_worst_first_and_capped() -> None:
     lines = text.splitlines()
     groups = [line.strip() for line in lines if line.startswith("  ") and not line.startswith("    ") and " worse" in line]
     assert groups == ["agreement: 9 worse, worst 3:", "npi: 2 worse:", "islands: 1 worse:"]
-    assert f"worst 6 of 12 worsened cases: by category, worst first" in text
+    assert "worst 6 of 12 worsened cases: by category, worst first" in text
     assert text.count("    - ") == 6 <= MAX_CASES_SHOWN
     first = text.index("    - agreement/0")
     block = text[first:].splitlines()[:6]

@@ -51,7 +51,7 @@ def test_flips_up_to_the_noise_floor_are_never_a_regression(worse: int, status: 
     # Without a noise floor both are regressions (12 vs 0 flips: p = 2**-12).
     assert judge(result(flips(worse)), baseline(flips(0)), 0.02, Policy()).status == Status.REGRESSED
     verdict = judge(result(flips(worse)), baseline(flips(0)), 0.02, Policy(), noise=floor(changed=12))
-    assert verdict.status == status and verdict.within_noise is within and not verdict.failed(Policy()) is within
+    assert verdict.status == status and verdict.within_noise is within and verdict.failed(Policy()) is not within
 
 
 def test_noise_floor_scales_to_a_quick_subset() -> None:

@@ -22,8 +22,11 @@ def write_jsonl(path: Path, rows: list) -> Path:
 
 CASES = [
     {"id": "c/1", "kind": "choice", "options": ["a", "b"], "answer": 1, "category": "x"},
-    {"id": "g/1", "kind": "completion", "prompt": [{"role": "user", "content": "hi"}], "check": {"name": "exact", "args": {"value": "hello"}}, "expected": "hello", "max_tokens": 8},
-    {"id": "m/1", "kind": "conversation", "turns": [{"user": "I am Ann."}, {"user": "Name?", "check": [{"name": "contains", "args": {"value": "Ann"}}], "recall": {"options": ["Ann", "Bo"], "answer": 0}}], "system": "Be brief."},
+    {"id": "g/1", "kind": "completion", "prompt": [{"role": "user", "content": "hi"}],
+     "check": {"name": "exact", "args": {"value": "hello"}}, "expected": "hello", "max_tokens": 8},
+    {"id": "m/1", "kind": "conversation", "system": "Be brief.", "turns": [
+        {"user": "I am Ann."},
+        {"user": "Name?", "check": [{"name": "contains", "args": {"value": "Ann"}}], "recall": {"options": ["Ann", "Bo"], "answer": 0}}]},
 ]
 
 

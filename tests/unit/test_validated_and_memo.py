@@ -16,8 +16,7 @@ from capcheck import suite as suite_module
 from capcheck.cache import ResultCache
 from capcheck.cases import ChoiceCase
 from capcheck.checkpoint import Checkpoint
-from capcheck.checks import memo
-from capcheck.checks import writing
+from capcheck.checks import memo, writing
 from capcheck.engines.base import EngineInfo
 from capcheck.errors import BaselineError, SuiteDataError
 from capcheck.results import CaseResult, SuiteResult

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from capcheck import stats
+from capcheck.errors import CapcheckError
 from capcheck.watch import spending
 from capcheck.watch.watcher import decide, look_steps
-from capcheck.errors import CapcheckError
 
 ALPHA = 0.05
 
