@@ -149,6 +149,8 @@ def _cli_runner_value(config: pytest.Config, name: str) -> Any:
 
 
 PATHS_GIVEN_KEY = pytest.StashKey[bool]()
+OUTPUTS_KEY = pytest.StashKey[list[str]]()
+"""One line per report, MLflow run or Hub file written (or why not), for the summary."""
 
 
 def _cli_values(config: pytest.Config) -> dict[str, Any]:
@@ -237,9 +239,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     # pytest's terminal writer bypasses output capture: progress bars reach the user's terminal.
-    capcheck.progress_stream = getattr(getattr(reporter, "_tw", None), "_file", None)
-    capcheck.uncaptured = getattr(session.config.pluginmanager.get_plugin("capturemanager"),
-                                  "global_and_fixture_disabled", None)
+    capcheck.attach_terminal(getattr(getattr(reporter, "_tw", None), "_file", None),
+                             getattr(session.config.pluginmanager.get_plugin("capturemanager"),
+                                     "global_and_fixture_disabled", None))
     for item in session.items:
         marker = item.get_closest_marker(MARKER)
         if marker is not None:
@@ -280,7 +282,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     from capcheck.report.outputs import write_all
 
-    capcheck.outputs_written = write_all(capcheck, Path(session.config.invocation_params.dir))
+    session.config.stash[OUTPUTS_KEY] = write_all(capcheck.outcome(), Path(session.config.invocation_params.dir))
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
@@ -292,7 +294,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     verdicts = [session.verdicts[name] for name in session.suites if name in session.verdicts]
     terminalreporter.section("capcheck summary")
     terminalreporter.write(render_summary(verdicts, summary_header(session), session.policy, terminalreporter._tw._file))
-    for line in session.outputs_written:
+    for line in config.stash.get(OUTPUTS_KEY, []):
         terminalreporter.write_line(line)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, ContextManager, Iterator, TextIO
 
@@ -16,7 +15,7 @@ from capcheck import baseline as baselines
 from capcheck import checkpoint as checkpoints
 from capcheck import embedded, guard, health, noise, probe
 from capcheck.baseline_store import BaselineStore, open_store
-from capcheck.cache import CacheStats, context_for
+from capcheck.cache import context_for
 from capcheck.checkpoint import Checkpoint
 from capcheck.checks import memo as check_memo
 from capcheck.engines import EngineConfig, check_options, load_engine, pick_engine
@@ -24,29 +23,17 @@ from capcheck.engines.base import Engine, EngineInfo
 from capcheck.engines.cached import CachedEngine, open_engine
 from capcheck.errors import BaselineError, CapcheckError
 from capcheck.lmeval.suite import LMEvalSuite
-from capcheck.plan import RunStats, run_suites
+from capcheck.modes import Calibrate, Judge, Mode, Record
+from capcheck.outcome import SessionOutcome, SessionReport
+from capcheck.plan import run_suites
 from capcheck.progress import InferenceProgress, can_show
 from capcheck.record_command import record_command
 from capcheck.results import SuiteResult
 from capcheck.settings import Settings
-from capcheck.suite import Suite
-from capcheck.verdict import Policy, Status, Verdict, apply_holm, judge
+from capcheck.suite import GatedSuite, Suite
+from capcheck.verdict import Policy, Verdict
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class SessionReport:
-    """What happened, for the summary: who, how, how long."""
-
-    checkpoint: Checkpoint | None = None
-    engine: EngineInfo | None = None
-    baseline_dir: Path | None = None
-    stats: RunStats = field(default_factory=RunStats)
-    load_seconds: float = 0.0
-    run_seconds: float = 0.0
-    cache: CacheStats | None = None
-    """Cache hits and misses; None when the cache was off."""
 
 
 class CapcheckSession:
@@ -69,6 +56,8 @@ class CapcheckSession:
         self.noise_floors: dict[str, noise.NoiseFloor] = {}
         """Stored noise floors (judging) or the ones just measured (calibrating)."""
         self.report = SessionReport()
+        self.progress_stream: TextIO | None = None
+        self.uncaptured: Callable[[], ContextManager[None]] | None = None
         self.probe: dict | None = None
         """The base model's logits probe, when recording (capcheck.probe)."""
         self.policy = Policy(alpha=settings.alpha, inconclusive_fails=settings.inconclusive == "fail",
@@ -172,7 +161,7 @@ class CapcheckSession:
                     "or, to keep only the quick cases on purpose, delete the file first."
                 )
 
-    def _stale_message(self, suite: Suite | LMEvalSuite, found: baselines.Baseline) -> str:
+    def _stale_message(self, suite: GatedSuite, found: baselines.Baseline) -> str:
         return (
             f"the baseline {found.path} was recorded for another version of the suite "
             f"(fingerprint {found.data['suite']['fingerprint']}, now {suite.fingerprint}): its cases or "
@@ -210,10 +199,15 @@ class CapcheckSession:
         checkpoint = self._resolve_checkpoint()
         report.checkpoint = checkpoint
         report.baseline_dir = self.store.directory if settings.record else self._read_directory()
-        run = {name: (s.quick() if settings.quick else s) for name, s in self.suites.items()}
-        expected: dict[str, baselines.Baseline] = dict(self._expected or {})
-        self.baselines = expected
+        self.baselines = dict(self._expected or {})
         guard.check_adapter_base(checkpoint, self.baselines.values())
+        self.results = self._infer(checkpoint)
+        self._decide(checkpoint)
+
+    def _infer(self, checkpoint: Checkpoint) -> dict[str, SuiteResult]:
+        """Every selected suite through one engine: the built-in ones in one batched plan, then lm-eval's."""
+        settings, report = self.settings, self.report
+        run = [s.quick() if settings.quick else s for s in self.suites.values()]
         start = time.perf_counter()
         config = EngineConfig(
             dtype=settings.dtype, batch_size=settings.batch_size, threads=settings.torch_threads,
@@ -226,12 +220,12 @@ class CapcheckSession:
         start = time.perf_counter()
         try:
             with self._progress() as progress, check_memo.using(engine.cache if isinstance(engine, CachedEngine) else None):
-                self.results = run_suites([s for s in run.values() if isinstance(s, Suite)], engine, report.stats, progress)
-            lm_eval_suites = [s for s in run.values() if isinstance(s, LMEvalSuite)]
+                results = run_suites([s for s in run if isinstance(s, Suite)], engine, report.stats, progress)
+            lm_eval_suites = [s for s in run if isinstance(s, LMEvalSuite)]
             if lm_eval_suites:  # same engine (and cache), one lm-eval evaluation for all of them
                 from capcheck.lmeval.suite import run_lm_eval
 
-                self.results.update(run_lm_eval(lm_eval_suites, engine, report.stats))
+                results.update(run_lm_eval(lm_eval_suites, engine, report.stats))
             report.engine = engine.info
             if settings.record:  # the base model's logits fingerprint, stored in every baseline
                 self.probe = probe.run(engine, base_only=checkpoint.adapter is not None)
@@ -242,13 +236,29 @@ class CapcheckSession:
             report.cache = engine.stats
             report.load_seconds += engine.load_seconds
             report.run_seconds -= engine.load_seconds
+        return results
+
+    def _decide(self, checkpoint: Checkpoint) -> None:
+        """One verdict per suite from its result and baseline; recording and calibrating write their files last."""
+        assert self.report.engine is not None
+        mode = self._mode(checkpoint, self.report.engine)
         for name, suite in self.suites.items():
-            self.verdicts[name] = self._decide(suite, self.results[name], expected.get(name), checkpoint, engine.info)
+            self.verdicts[name] = mode.decide(suite, self.results[name], self.baselines.get(name))
             self.verdicts[name].notes.extend(health.output_notes(self.results[name]))
+        mode.finish(self.verdicts)
+        if isinstance(mode, Calibrate):
+            self.noise_floors = mode.noise_floors
+
+    def _mode(self, checkpoint: Checkpoint, engine: EngineInfo) -> Mode:
+        """Judge (the gate), record (capcheck record) or calibrate (capcheck calibrate)."""
+        settings = self.settings
+        assert self.store is not None
+        if settings.record:
+            return Record(self.policy, self.store, checkpoint, engine, settings.quick, self.probe)
         if settings.calibrate:
-            self._write_noise_floor(checkpoint, engine.info)
-        elif self.policy.holm:
-            apply_holm(list(self.verdicts.values()), self.policy)
+            return Calibrate(self.policy, self.store, checkpoint, engine, settings.quick, settings.batch_size,
+                             self._stale_message)
+        return Judge(self.policy, settings.quick, engine, self.noise_floors, self._stale_message)
 
     def _open_engine(self, checkpoint: Checkpoint, config: EngineConfig) -> Engine:
         """The engine, behind the result cache unless --capcheck-no-cache."""
@@ -286,74 +296,20 @@ class CapcheckSession:
         assert self.store is not None
         return baselines.read(self.store.path(suite.slug), suite, self.record_hint(suite))
 
-    def record_hint(self, suite: Suite | LMEvalSuite) -> str:
+    def record_hint(self, suite: GatedSuite) -> str:
         """The command that records this suite's baseline where this session reads it."""
         return record_command(suite, self.settings, runner=self.record_command, source=self.suite_files.get(suite.name, ""),
                               test=self.suite_tests.get(suite.name), checkpoint=self._checkpoint, store=self.store)
 
-    def _decide(self, suite: Suite | LMEvalSuite, result: SuiteResult, expected: object, checkpoint: Checkpoint, engine: EngineInfo) -> Verdict:
-        tolerance = self.policy.tolerance if self.policy.tolerance is not None else suite.tolerance
-        if self.settings.record:
-            assert self.store is not None
-            path = self.store.directory / f"{suite.slug}.json"
-            try:
-                data = baselines.to_json(result, suite, checkpoint, engine, quick=self.settings.quick, probe=self.probe)
-            except BaselineError as exc:  # unusable scores: this suite is not recorded, the others are
-                verdict = Verdict(suite.name, suite.metric, suite.direction, Status.ERROR, tolerance, n=len(result.cases))
-                verdict.message = str(exc)
-                return verdict
-            baselines.write(path, data)
-            verdict = Verdict(suite.name, suite.metric, suite.direction, Status.RECORDED, tolerance, n=len(result.cases))
-            verdict.candidate_score = result.score
-            verdict.message = f"recorded {path}"
-            return verdict
-        assert isinstance(expected, baselines.Baseline)
-        if expected.data["suite"]["fingerprint"] != suite.fingerprint:  # lm-eval suites: known only once run
-            verdict = Verdict(suite.name, suite.metric, suite.direction, Status.STALE, tolerance, n=len(result.cases))
-            verdict.candidate_score, verdict.base_score = result.score, expected.result.score
-            verdict.message = self._stale_message(suite, expected)
-            return verdict
-        if expected.quick and not self.settings.quick:
-            log.warning("baseline %s was recorded in quick mode; only its cases are compared", expected.path)
-        if self.settings.calibrate:
-            return self._calibrate(suite, result, expected, tolerance, engine)
-        return judge(result, expected, tolerance, self.policy, candidate_engine=engine.name,
-                     noise=self.noise_floors.get(suite.name), candidate_dtype=engine.dtype)
+    def attach_terminal(self, stream: TextIO | None, uncaptured: Callable[[], ContextManager[None]] | None) -> None:
+        """Where progress goes, bars or lines (the plugin gives pytest's terminal, past output capture),
+        and pytest's 'suspend output capture': bars must reach the real terminal."""
+        self.progress_stream, self.uncaptured = stream, uncaptured
 
-    # --- calibrating (capcheck calibrate) ---------------------------------------------
-
-    def _calibrate(self, suite: Suite | LMEvalSuite, result: SuiteResult, expected: baselines.Baseline, tolerance: float,
-                   engine: EngineInfo) -> Verdict:
-        base = expected.engine
-        runs = (f"{base.get('name')} {base.get('dtype')} (baseline) vs {engine.name} {engine.dtype} "
-                f"batch {self.settings.batch_size}")
-        floor = noise.measure(result, expected, runs)
-        self.noise_floors[suite.name] = floor
-        verdict = Verdict(suite.name, suite.metric, suite.direction, Status.RECORDED, tolerance, n=floor.n)
-        stored = expected.result.by_id
-        paired = [(stored[c.id].score, c.score) for c in result.cases if c.id in stored]  # a quick run: its subset
-        verdict.base_score = sum(b for b, _ in paired) / len(paired)
-        verdict.candidate_score = sum(c for _, c in paired) / len(paired)
-        verdict.message = f"noise floor: {floor.changed} of {floor.n} cases changed, drift {floor.drift:.4f} ({runs})"
-        return verdict
-
-    def _write_noise_floor(self, checkpoint: Checkpoint, engine: EngineInfo) -> None:
-        if not self.noise_floors or self.store is None:
-            return
-        model = {"id": checkpoint.alias or checkpoint.model, "fingerprint": checkpoint.fingerprint}
-        path = noise.write(self.store.directory, self.noise_floors, model,
-                           {**engine.to_dict(), "batch_size": self.settings.batch_size})
-        for verdict in self.verdicts.values():
-            if verdict.status == Status.RECORDED:
-                verdict.message += f"; written to {path}"
-
-    outputs_written: list[str] = []
-    """One line per report, MLflow run or Hub file written (or why not), for the summary."""
-    progress_stream: TextIO | None = None
-    """Where progress goes, bars or lines (the plugin gives pytest's terminal, past output capture)."""
-
-    uncaptured: Callable[[], ContextManager[None]] | None = None
-    """pytest's 'suspend output capture' (the plugin sets it): bars must reach the real terminal."""
+    def outcome(self) -> SessionOutcome:
+        """What the session produced so far (all of it once a verdict was asked for)."""
+        return SessionOutcome(self.settings, self.policy, tuple(self.suites), dict(self.verdicts), dict(self.baselines),
+                              self.report, self._error)
 
     @property
     def show_progress(self) -> bool:

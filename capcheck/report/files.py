@@ -16,7 +16,7 @@ def render(data: dict[str, Any], suffix: str) -> str:
 
 
 def write_report(report: dict[str, Any], path: Path) -> None:
-    """Write a report dict (json_report.from_session) to `path` in the format its suffix names,
+    """Write a report dict (json_report.from_outcome) to `path` in the format its suffix names,
     atomically: an old report is never left half-written."""
     check_report_path(str(path))
     write_text_atomic(path, render(report, path.suffix))

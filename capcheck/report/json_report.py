@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any, Sequence
 
 from capcheck.baseline import Baseline
+from capcheck.outcome import SessionOutcome
 from capcheck.verdict import CaseChange, Policy, Status, Verdict
 from capcheck.version import __version__
 
@@ -170,10 +171,10 @@ def render(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def info_from_session(session: Any) -> RunInfo:
-    """RunInfo of a finished CapcheckSession."""
-    r = session.report
-    model: dict[str, Any] = {"id": session.settings.model or "smollm2-135m-instruct"}
+def info_from_outcome(outcome: SessionOutcome) -> RunInfo:
+    """RunInfo of a finished session."""
+    r = outcome.report
+    model: dict[str, Any] = {"id": outcome.settings.model or "smollm2-135m-instruct"}
     if r.checkpoint is not None:
         cp = r.checkpoint
         model = {"id": cp.alias or cp.model, "fingerprint": cp.fingerprint,
@@ -181,17 +182,16 @@ def info_from_session(session: Any) -> RunInfo:
     st = r.stats
     run = {"requests": st.requested, "unique_requests": st.unique, "engine_calls": len(st.calls),
            "generated_tokens": st.generated_tokens, "load_seconds": num(r.load_seconds, 3),
-           "inference_seconds": num(r.run_seconds, 3), "quick": session.settings.quick}
+           "inference_seconds": num(r.run_seconds, 3), "quick": outcome.settings.quick}
     return RunInfo(
         model=model,
         engine=r.engine.to_dict() if r.engine is not None else None,
         baseline_dir=str(r.baseline_dir) if r.baseline_dir is not None else None,
-        baselines=dict(session.baselines),
+        baselines=dict(outcome.baselines),
         run=run,
-        error=str(session.error) if session.error is not None else None,
+        error=str(outcome.error) if outcome.error is not None else None,
     )
 
 
-def from_session(session: Any) -> dict[str, Any]:
-    verdicts = [session.verdicts[n] for n in session.suites if n in session.verdicts]
-    return build(verdicts, session.policy, info_from_session(session))
+def from_outcome(outcome: SessionOutcome) -> dict[str, Any]:
+    return build(outcome.ordered_verdicts, outcome.policy, info_from_outcome(outcome))

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from capcheck.errors import CapcheckError
+from capcheck.outcome import SessionOutcome
 from capcheck.settings import Settings
 
 
@@ -45,13 +46,13 @@ def check(settings: Settings, base: Path) -> None:
             )
 
 
-def write_all(session: Any, base: Path) -> list[str]:
+def write_all(outcome: SessionOutcome, base: Path) -> list[str]:
     """Write every output of a finished session; one line per output for the summary."""
     from capcheck.report.files import write_report
-    from capcheck.report.json_report import from_session
+    from capcheck.report.json_report import from_outcome
 
-    settings: Settings = session.settings
-    report = from_session(session)
+    settings = outcome.settings
+    report = from_outcome(outcome)
     lines = []
     for path in report_paths(settings, base):
         try:
