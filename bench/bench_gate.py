@@ -21,6 +21,8 @@ REPO = Path(__file__).resolve().parents[1]
 class RecordingEngine:
     """Wraps an engine; keeps (kind, requests) of every call."""
 
+    abilities: frozenset[str] = frozenset()
+
     def __init__(self, engine: Any) -> None:
         self.engine = engine
         self.calls: list[tuple[str, list]] = []

@@ -75,6 +75,8 @@ def reference_generate(model: Any, tokenizer: Any, requests: list, batch_size: i
 class RecordingEngine:
     """Passes calls through to an engine; keeps the generate requests and times them."""
 
+    abilities: frozenset[str] = frozenset()
+
     def __init__(self, engine: Any) -> None:
         self.engine, self.calls, self.seconds = engine, [], 0.0
 

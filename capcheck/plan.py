@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Hashable, Sequence
+from typing import Any, Callable, Hashable, Sequence, cast
 
-from capcheck.engines.base import Engine
+from capcheck.engines.base import PROGRESS, Engine, Reporting
 from capcheck.plans import plans_for
 from capcheck.plans.base import CasePlan
 from capcheck.progress import InferenceProgress
@@ -58,17 +58,17 @@ def ask(engine: Engine, kind: str, requests: Sequence[Hashable], stats: RunStats
         "generate": engine.generate, "loglikelihood": engine.loglikelihood, "rolling": engine.loglikelihood_rolling}
     progress = progress or InferenceProgress(enabled=False)
     start = time.perf_counter()
-    # An engine with a `progress` hook (hf, vllm, the cache) reports as it goes; any other
+    # An engine that reports progress (hf, vllm, the cache) does so as it goes; any other
     # (openai, scripted) shows the phase's start and end only.
-    hooked = hasattr(engine, "progress")
+    reporting = cast(Reporting, engine) if PROGRESS in engine.abilities else None
     with progress.task(kind, len(unique), wave):
-        if hooked:
-            engine.progress = progress.advance  # type: ignore[attr-defined]
+        if reporting is not None:
+            reporting.progress = progress.advance
         try:
             out = methods[kind](unique)
         finally:
-            if hooked:
-                engine.progress = None  # type: ignore[attr-defined]
+            if reporting is not None:
+                reporting.progress = None
     if len(out) != len(unique):
         raise RuntimeError(f"engine {engine.info.name} returned {len(out)} results for {len(unique)} requests")
     stats.calls.append((kind, len(unique), time.perf_counter() - start))

@@ -74,6 +74,10 @@ OPTIONS: list[tuple[str, str, dict[str, Any]]] = [
         "help": "lm-eval tasks or groups to gate as suites (needs capcheck[lm-eval])"}),
     ("--lm-eval-include", "capcheck_lm_eval_include", {"metavar": "DIR",
         "help": "folder of extra lm-eval task YAMLs (lm-eval's include_path)"}),
+    ("--engine-arg", "capcheck_engine_arg", {"metavar": "KEY=VALUE", "action": "append",
+        "help": "an engine option, named as in [tool.capcheck.engine_extra] (repeatable), e.g. "
+                "tensor_parallel_size=2 or openai_base_url=http://HOST:PORT/v1; the --vllm-* and --openai-* "
+                "flags below are aliases"}),
     ("--openai-base-url", "capcheck_openai_base_url", {"metavar": "URL",
         "help": "--engine openai: the server's API root, e.g. http://127.0.0.1:8000/v1"}),
     ("--openai-model", "capcheck_openai_model", {"metavar": "NAME",
@@ -159,6 +163,9 @@ def _cli_values(config: pytest.Config) -> dict[str, Any]:
     for _flag, dest, _ in OPTIONS:
         value = config.getoption(dest)
         key = dest.removeprefix("capcheck_")
+        if key == "engine_arg":
+            extra.update(engine_args(value or []))
+            continue
         if key.startswith("openai_"):  # kept prefixed: the openai engine reads its own keys
             if value is not None:
                 extra[key] = value
@@ -170,6 +177,17 @@ def _cli_values(config: pytest.Config) -> dict[str, Any]:
         values[key] = tuple(value) if isinstance(value, list) else value
     values["engine_extra"] = extra or None
     return values
+
+
+def engine_args(pairs: list[str]) -> dict[str, str]:
+    """--engine-arg KEY=VALUE options as engine_extra entries (each engine types its own values)."""
+    extra = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise pytest.UsageError(f"--engine-arg {pair!r}: write KEY=VALUE, e.g. --engine-arg tensor_parallel_size=2.")
+        extra[key.strip()] = value.strip()
+    return extra
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

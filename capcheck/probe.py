@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Sequence, cast
 
-from capcheck.engines.base import Engine
+from capcheck.engines.base import BASE_SCORING, BaseScoring, Engine
 from capcheck.errors import CheckpointError
 from capcheck.requests import Loglikelihood, LoglikelihoodRequest, chat
 
@@ -101,11 +101,10 @@ def run(engine: Engine, base_only: bool = False) -> dict[str, Any] | None:
     items = probe_items()
     requests = [item.request for item in items]
     if base_only:
-        score = getattr(engine, "loglikelihood_base", None)
-        if score is None:
+        if BASE_SCORING not in engine.abilities:
             log.warning("engine %s cannot switch its adapter off; the base-model probe is skipped", info.name)
             return None
-        results: Sequence[Loglikelihood] = score(requests)
+        results: Sequence[Loglikelihood] = cast(BaseScoring, engine).loglikelihood_base(requests)
     else:
         results = engine.loglikelihood(requests)
     return {

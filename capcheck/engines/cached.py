@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, cast
 
 from capcheck.cache import (
     CacheContext,
@@ -22,7 +22,8 @@ from capcheck.cache import (
     encode_result,
     request_key,
 )
-from capcheck.engines.base import Engine, EngineInfo
+from capcheck.engines.base import BASE_SCORING, PROGRESS, BaseScoring, Engine, EngineInfo, Reporting
+from capcheck.errors import EngineUnavailable
 from capcheck.requests import (
     Completion,
     GenerateRequest,
@@ -37,10 +38,6 @@ MIN_CHUNK = 256
 """Requests per committed chunk, at least: several engine batches, so padding and batch
 sizes stay as efficient as one big call."""
 
-PASSTHROUGH = ("loglikelihood_base",)
-"""Engine extras answered by the real engine, uncached (the probe scores the base model with them)."""
-
-
 def chunk_size(batch_size: int) -> int:
     """A multiple of the engine's batch size, so only a chunk's last batch can be partial.
 
@@ -53,6 +50,9 @@ def chunk_size(batch_size: int) -> int:
 
 class CachedEngine:
     """Wraps a lazily loaded engine with the on-disk result cache (see module docstring)."""
+
+    abilities = frozenset({PROGRESS, BASE_SCORING})
+    """Hits are reported here; base scoring goes to the real engine (every engine that applies adapters has it)."""
 
     def __init__(self, load: Callable[[], Engine], cache: ResultCache, context: CacheContext,
                  chunk: int = MIN_CHUNK, stats: CacheStats | None = None) -> None:
@@ -89,10 +89,12 @@ class CachedEngine:
             self.cache.remember(self.context, self._info)
         return self._engine
 
-    def __getattr__(self, name: str) -> Any:
-        if name in PASSTHROUGH:
-            return getattr(self._real(), name)
-        raise AttributeError(name)
+    def loglikelihood_base(self, requests: Sequence[LoglikelihoodRequest]) -> list[Loglikelihood]:
+        """The real engine's base-model scores, uncached: the probe that checks the model itself."""
+        engine = self._real()
+        if BASE_SCORING not in engine.abilities:
+            raise EngineUnavailable(f"engine {engine.info.name} cannot score with its adapter switched off.")
+        return cast(BaseScoring, engine).loglikelihood_base(requests)
 
     def generate(self, requests: Sequence[GenerateRequest]) -> list[Completion]:
         return self._answer("generate", requests)  # type: ignore[return-value]
@@ -122,8 +124,8 @@ class CachedEngine:
             if not todo:
                 continue
             engine = self._real()
-            if hasattr(engine, "progress"):
-                engine.progress = self.progress  # type: ignore[attr-defined]
+            if PROGRESS in engine.abilities:
+                cast(Reporting, engine).progress = self.progress
             method = {"generate": engine.generate, "loglikelihood": engine.loglikelihood,
                       "rolling": engine.loglikelihood_rolling}[kind]
             out = method([requests[i] for i in todo])  # type: ignore[operator]

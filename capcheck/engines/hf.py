@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 from capcheck.checkpoint import Checkpoint
 from capcheck.engines import hf_attention, prompts
-from capcheck.engines.base import EngineConfig, EngineInfo
+from capcheck.engines.base import BASE_SCORING, PROGRESS, EngineConfig, EngineInfo
 from capcheck.errors import CheckpointError, EngineOutOfMemory
 from capcheck.requests import (
     Completion,
@@ -64,6 +64,8 @@ class HFEngine:
 
     _borrowed = False
     """True for a model lent by its caller (`from_model`)."""
+
+    abilities = frozenset({PROGRESS, BASE_SCORING})
 
     def __init__(self, checkpoint: Checkpoint, config: EngineConfig | None = None) -> None:
         import torch

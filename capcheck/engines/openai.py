@@ -83,6 +83,12 @@ class OpenAIOptions:
                 "--engine openai needs the server's address: pass --openai-base-url http://HOST:PORT/v1 "
                 "(or set openai_base_url in [tool.capcheck] engine_extra)."
             )
+        for key, kind in (("concurrency", int), ("retries", int), ("timeout", float), ("backoff", float)):
+            if isinstance(values.get(key), str):  # --engine-arg gives text
+                try:
+                    values[key] = kind(values[key])
+                except ValueError:
+                    raise CapcheckError(f"openai_{key} = {values[key]!r}: expected a number.") from None
         options = cls(**values)
         if options.logprobs not in ("auto", "echo", "prompt_logprobs"):
             raise CapcheckError(f"openai_logprobs = {options.logprobs!r}: use auto, echo or prompt_logprobs.")
@@ -93,6 +99,8 @@ class OpenAIOptions:
 
 class OpenAIEngine:
     """Batched requests to an OpenAI-compatible server; results in input order."""
+
+    abilities: frozenset[str] = frozenset()
 
     def __init__(self, config: EngineConfig | None = None, options: OpenAIOptions | None = None,
                  checkpoint: Checkpoint | None = None) -> None:

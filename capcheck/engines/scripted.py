@@ -31,6 +31,8 @@ class ScriptedEngine:
     Records every call as (method, batch size) so tests can check batching.
     """
 
+    abilities: frozenset[str] = frozenset()
+
     def __init__(
         self,
         reply: Callable[[Prompt], str] | None = None,

@@ -21,7 +21,7 @@ from typing import Any, Callable, Literal, Sequence
 
 from capcheck.checkpoint import Checkpoint
 from capcheck.engines import prompts
-from capcheck.engines.base import EngineConfig, EngineInfo
+from capcheck.engines.base import BASE_SCORING, PROGRESS, EngineConfig, EngineInfo
 from capcheck.errors import CapcheckError, EngineUnavailable
 from capcheck.requests import (
     Completion,
@@ -52,6 +52,8 @@ _CPU_KVCACHE_GIB = "1"
 
 class VLLMEngine:
     """Batched inference with vLLM: every call is one `LLM.generate` over all its requests."""
+
+    abilities = frozenset({PROGRESS, BASE_SCORING})
 
     def __init__(self, checkpoint: Checkpoint, config: EngineConfig | None = None) -> None:
         self.config = config or EngineConfig()

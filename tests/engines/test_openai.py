@@ -279,6 +279,14 @@ def test_model_choice_and_options(server) -> None:
     assert engine.info.name == "openai" and "a at " in engine.info.version
 
 
+def test_options_given_as_text_are_typed() -> None:
+    """--engine-arg KEY=VALUE hands every value over as text."""
+    options = OpenAIOptions.from_extra({"openai_base_url": "http://h/v1", "openai_concurrency": "3", "openai_timeout": "2.5"})
+    assert (options.concurrency, options.timeout) == (3, 2.5)
+    with pytest.raises(CapcheckError, match="openai_retries = 'many': expected a number"):
+        OpenAIOptions.from_extra({"openai_base_url": "http://h/v1", "openai_retries": "many"})
+
+
 SUITE_FILE = '''
 from capcheck import ChoiceCase, Suite, suite_test
 

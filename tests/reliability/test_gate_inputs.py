@@ -36,6 +36,9 @@ def recorded(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, capsys:
     (("--capcheck-threads", "-1"), "--capcheck-threads -1: must be at least 1"),
     (("--capcheck-threads", "0"), "--capcheck-threads 0: must be at least 1"),
     (("--batch-size", "0"), "--batch-size 0: must be at least 1"),
+    (("--engine-arg", "tensor_paralel_size=2"), "unknown engine option(s) tensor_paralel_size"),
+    (("--engine-arg", "enforce_eager=maybe"), "vllm engine option enforce_eager='maybe': use true or false."),
+    (("--engine-arg", "tensor_parallel_size"), "--engine-arg 'tensor_parallel_size': write KEY=VALUE"),
 ])
 def test_a_bad_number_on_the_command_line_is_refused(recorded: list, capsys, tiny_model_dir, args, message) -> None:
     code, out = gate(capsys, "--model", str(tiny_model_dir), *args)

@@ -11,6 +11,7 @@ import pytest
 
 from capcheck.cache import CacheContext, ResultCache
 from capcheck.cases import CheckSpec, CompletionCase, user
+from capcheck.engines.base import PROGRESS
 from capcheck.engines.cached import CachedEngine
 from capcheck.engines.scripted import ScriptedEngine
 from capcheck.plan import RunStats, run_suites
@@ -36,6 +37,8 @@ class Clock:
 
 class HookedEngine(ScriptedEngine):
     """A scripted engine that reports per batch of 4, like the transformers engine."""
+
+    abilities = frozenset({PROGRESS})
 
     def __init__(self) -> None:
         super().__init__()
