@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, ContextManager, Iterator, TextIO
 
@@ -201,13 +202,16 @@ class CapcheckSession:
         report.baseline_dir = self.store.directory if settings.record else self._read_directory()
         self.baselines = dict(self._expected or {})
         guard.check_adapter_base(checkpoint, self.baselines.values())
-        self.results = self._infer(checkpoint)
+        self.results, resolved = self._infer(checkpoint)
+        self.suites.update(resolved)  # lm-eval suites know their metric and fingerprint only now
         self._decide(checkpoint)
 
-    def _infer(self, checkpoint: Checkpoint) -> dict[str, SuiteResult]:
-        """Every selected suite through one engine: the built-in ones in one batched plan, then lm-eval's."""
+    def _infer(self, checkpoint: Checkpoint) -> tuple[dict[str, SuiteResult], dict[str, LMEvalSuite]]:
+        """Every selected suite through one engine: the built-in ones in one batched plan, then lm-eval's
+        (also returned resolved by their run, at full size)."""
         settings, report = self.settings, self.report
         run = [s.quick() if settings.quick else s for s in self.suites.values()]
+        resolved: dict[str, LMEvalSuite] = {}
         start = time.perf_counter()
         config = EngineConfig(
             dtype=settings.dtype, batch_size=settings.batch_size, threads=settings.torch_threads,
@@ -225,7 +229,11 @@ class CapcheckSession:
             if lm_eval_suites:  # same engine (and cache), one lm-eval evaluation for all of them
                 from capcheck.lmeval.suite import run_lm_eval
 
-                results.update(run_lm_eval(lm_eval_suites, engine, report.stats))
+                for name, (ran, result) in run_lm_eval(lm_eval_suites, engine, report.stats).items():
+                    results[name] = result
+                    original = self.suites[name]
+                    assert isinstance(original, LMEvalSuite)
+                    resolved[name] = replace(original, resolution=ran.resolution)  # the full suite, not its quick copy
             report.engine = engine.info
             if settings.record:  # the base model's logits fingerprint, stored in every baseline
                 self.probe = probe.run(engine, base_only=checkpoint.adapter is not None)
@@ -236,7 +244,7 @@ class CapcheckSession:
             report.cache = engine.stats
             report.load_seconds += engine.load_seconds
             report.run_seconds -= engine.load_seconds
-        return results
+        return results, resolved
 
     def _decide(self, checkpoint: Checkpoint) -> None:
         """One verdict per suite from its result and baseline; recording and calibrating write their files last."""

@@ -28,6 +28,17 @@ _LOCATION_KEYS = {"data_files", "data_dir", "cache_dir"}
 
 
 @dataclass(frozen=True)
+class Resolution:
+    """What only lm-eval's run tells about a suite: its metric, the task versions and the fingerprint."""
+
+    metric: str
+    direction: str
+    version: str
+    """Task versions and config hashes, recorded in the baseline."""
+    fingerprint: str
+
+
+@dataclass(frozen=True)
 class LMEvalSuite:
     """An lm-eval task or group gated like any capcheck suite.
 
@@ -45,8 +56,8 @@ class LMEvalSuite:
     num_fewshot: int | None = None
     quick_size: int = 60
     description: str = ""
-    state: dict[str, Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
-    """Filled by the run (metric, direction, versions, fingerprint); shared with quick() copies."""
+    resolution: Resolution | None = field(default=None, compare=False, repr=False)
+    """None until lm-eval has run the task: then a resolved copy of the suite carries it."""
 
     chance = None
     decoding = Decoding()  # lm-eval's own generation settings are part of the config hash
@@ -61,26 +72,25 @@ class LMEvalSuite:
 
     @property
     def metric(self) -> str:
-        return self.state.get("metric", self.metric_name or "lm-eval metric")
+        return self.resolution.metric if self.resolution else self.metric_name or "lm-eval metric"
 
     @property
     def direction(self) -> str:
-        return self.state.get("direction", "higher")
+        return self.resolution.direction if self.resolution else "higher"
 
     @property
     def version(self) -> str:
-        """Task versions and config hashes, recorded in the baseline."""
-        return self.state.get("version", "")
+        return self.resolution.version if self.resolution else ""
 
     @property
     def fingerprint(self) -> str:
-        if "fingerprint" not in self.state:
+        if self.resolution is None:
             raise CapcheckError(f"suite {self.name} has not been run yet; its fingerprint comes from lm-eval's task config")
-        return str(self.state["fingerprint"])
+        return self.resolution.fingerprint
 
     def quick(self) -> "LMEvalSuite":
         limit = self.quick_size if self.limit is None else min(self.limit, self.quick_size)
-        return replace(self, limit=limit, state=self.state)
+        return replace(self, limit=limit)
 
 
 def lm_eval_available() -> bool:
@@ -94,8 +104,9 @@ def _require_lm_eval() -> None:
         raise CapcheckError("lm-eval suites need the lm-eval package. Install it with `pip install 'capcheck[lm-eval]'`.")
 
 
-def run_lm_eval(suites: Sequence[LMEvalSuite], engine: Any, stats: Any) -> dict[str, SuiteResult]:
-    """Run every lm-eval suite in one lm-eval evaluation (one engine call per request kind)."""
+def run_lm_eval(suites: Sequence[LMEvalSuite], engine: Any, stats: Any) -> dict[str, tuple[LMEvalSuite, SuiteResult]]:
+    """Run every lm-eval suite in one lm-eval evaluation (one engine call per request kind);
+    by suite name, the suite resolved by the run and its result."""
     _require_lm_eval()
     from lm_eval import simple_evaluate
     from lm_eval.tasks import TaskManager
@@ -106,7 +117,7 @@ def run_lm_eval(suites: Sequence[LMEvalSuite], engine: Any, stats: Any) -> dict[
     for suite in suites:  # lm-eval applies limit and num_fewshot to a whole evaluation
         groups.setdefault((suite.include, suite.limit, suite.num_fewshot), []).append(suite)
     lm = EngineLM(engine, stats)
-    results: dict[str, SuiteResult] = {}
+    results: dict[str, tuple[LMEvalSuite, SuiteResult]] = {}
     for (include, limit, fewshot), members in groups.items():
         names = [s.task for s in members]
         manager = _task_manager(TaskManager, include, tuple(names))
@@ -173,8 +184,9 @@ def _explain_failure(names: list[str], exc: Exception) -> str:
     return f"lm-eval could not run task(s) {', '.join(names)}: {text[:600]}.{hint}"
 
 
-def to_suite_result(suite: LMEvalSuite, out: dict[str, Any]) -> SuiteResult:
-    """Per-case results from lm-eval's logged samples; resolves the suite's metric and fingerprint."""
+def to_suite_result(suite: LMEvalSuite, out: dict[str, Any]) -> tuple[LMEvalSuite, SuiteResult]:
+    """The suite resolved by lm-eval's output (metric, versions, fingerprint) and its per-case
+    results from the logged samples."""
     tasks = _leaf_tasks(suite.task, out)
     metric, direction = _pick_metric(suite, tasks, out)
     cases: list[CaseResult] = []
@@ -191,12 +203,12 @@ def to_suite_result(suite: LMEvalSuite, out: dict[str, Any]) -> SuiteResult:
     if not cases:
         raise CapcheckError(f"lm-eval task {suite.task} produced no samples; check its test split and --capcheck-quick/limit.")
     payload = {"scorer": SCORER_VERSION, "tasks": resolved, "metric": metric, "fewshot": suite.num_fewshot}
-    suite.state.update(
+    resolution = Resolution(
         metric=metric, direction=direction,
         version="; ".join(f"{t} v{r['version']} config {r['config']}" for t, r in sorted(resolved.items())),
         fingerprint=hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16],
     )
-    return SuiteResult(suite.name, suite.fingerprint, metric, direction, tuple(cases))
+    return replace(suite, resolution=resolution), SuiteResult(suite.name, resolution.fingerprint, metric, direction, tuple(cases))
 
 
 def _leaf_tasks(name: str, out: dict[str, Any]) -> list[str]:

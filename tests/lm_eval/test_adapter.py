@@ -58,11 +58,11 @@ def group_run(task_dir: Path) -> dict:
 
 def test_cases_reproduce_lm_evals_own_scores(group_run: dict) -> None:
     for task, metric in (("capcheck_arith_mc", "acc"), ("capcheck_arith_gen", "exact_match")):
-        result = to_suite_result(LMEvalSuite(task, metric_name=metric), group_run)
+        _, result = to_suite_result(LMEvalSuite(task, metric_name=metric), group_run)
         assert len(result.cases) == 24
         assert result.score == pytest.approx(group_run["results"][task][f"{metric},none" if metric == "acc" else f"{metric},strip"])
         assert result.cases[3].id == f"{task}/3"
-    gen = to_suite_result(LMEvalSuite("capcheck_arith_gen"), group_run)
+    _, gen = to_suite_result(LMEvalSuite("capcheck_arith_gen"), group_run)
     assert {c.output for c in gen.cases} == {"12"}  # the filtered response (leading space removed)
     assert sum(c.score for c in gen.cases) >= 1  # some answers really are 12
 
@@ -74,20 +74,19 @@ def test_a_group_is_one_suite_with_a_category_per_task(group_run: dict) -> None:
 
 
 def test_fingerprint_covers_version_config_and_data(group_run: dict, task_dir: Path) -> None:
-    suite = LMEvalSuite("capcheck_arith_mc")
+    unresolved = LMEvalSuite("capcheck_arith_mc")
     with pytest.raises(CapcheckError, match="not been run"):
-        suite.fingerprint  # noqa: B018
-    to_suite_result(suite, group_run)
-    assert "capcheck_arith_mc v1.0 config " in suite.version
-    again = LMEvalSuite("capcheck_arith_mc")
-    to_suite_result(again, group_run)
-    assert again.fingerprint == suite.fingerprint
+        unresolved.fingerprint  # noqa: B018
+    suite, result = to_suite_result(unresolved, group_run)
+    assert unresolved.resolution is None  # the run gives a resolved copy; the suite itself is unchanged
+    assert "capcheck_arith_mc v1.0 config " in suite.version and result.fingerprint == suite.fingerprint
+    again, _ = to_suite_result(LMEvalSuite("capcheck_arith_mc"), group_run)
+    assert again.fingerprint == suite.fingerprint and again == unresolved  # equal as definitions
     quick = suite.quick()
-    assert quick.limit == 60 and quick.fingerprint == suite.fingerprint  # resolution is shared
+    assert quick.limit == 60 and quick.fingerprint == suite.fingerprint  # the quick copy keeps the resolution
     config = group_run["configs"]["capcheck_arith_mc"]
     changed = dict(group_run, configs=dict(group_run["configs"], capcheck_arith_mc=dict(config, doc_to_text="Q: {{question}}")))
-    other = LMEvalSuite("capcheck_arith_mc")
-    to_suite_result(other, changed)
+    other, _ = to_suite_result(LMEvalSuite("capcheck_arith_mc"), changed)
     assert other.fingerprint != suite.fingerprint
 
 
