@@ -44,6 +44,20 @@ class ChoiceCase:
     per_token: bool = False
     """Compare mean log-probability per token instead of the sum (for options of unequal length)."""
 
+    def check_specs(self) -> tuple[CheckSpec, ...]:
+        return ()
+
+    def answer_choices(self) -> list[tuple[tuple[str, ...], int]]:
+        return [(self.options, self.answer)]
+
+    def json_fields(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"options": list(self.options), "answer": self.answer}
+        if self.context:
+            data["context"] = prompt_to_json(self.context)
+        if self.per_token:
+            data["per_token"] = True
+        return data
+
 
 @dataclass(frozen=True)
 class CompletionCase:
@@ -57,6 +71,20 @@ class CompletionCase:
     category: str = ""
     tier: str = ""
     max_tokens: int | None = None
+
+    def check_specs(self) -> tuple[CheckSpec, ...]:
+        return self.checks
+
+    def answer_choices(self) -> list[tuple[tuple[str, ...], int]]:
+        return []
+
+    def json_fields(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"prompt": prompt_to_json(self.prompt), "check": [c.to_dict() for c in self.checks]}
+        if self.expected:
+            data["expected"] = self.expected
+        if self.max_tokens:
+            data["max_tokens"] = self.max_tokens
+        return data
 
 
 @dataclass(frozen=True)
@@ -85,6 +113,18 @@ class ConversationCase:
     category: str = ""
     tier: str = ""
 
+    def check_specs(self) -> tuple[CheckSpec, ...]:
+        return tuple(spec for turn in self.turns for spec in turn.checks)
+
+    def answer_choices(self) -> list[tuple[tuple[str, ...], int]]:
+        return [(t.recall.options, t.recall.answer) for t in self.turns if t.recall]
+
+    def json_fields(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"turns": [_turn_to_dict(t) for t in self.turns]}
+        if self.system:
+            data["system"] = self.system
+        return data
+
 
 @dataclass(frozen=True)
 class PassageCase:
@@ -94,6 +134,15 @@ class PassageCase:
     text: str
     category: str = ""
     tier: str = ""
+
+    def check_specs(self) -> tuple[CheckSpec, ...]:
+        return ()
+
+    def answer_choices(self) -> list[tuple[tuple[str, ...], int]]:
+        return []
+
+    def json_fields(self) -> dict[str, Any]:
+        return {"text": self.text}
 
 
 Case = Union[ChoiceCase, CompletionCase, ConversationCase, PassageCase]
@@ -171,24 +220,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         data["category"] = case.category
     if case.tier:
         data["tier"] = case.tier
-    if isinstance(case, ChoiceCase):
-        data.update(options=list(case.options), answer=case.answer)
-        if case.context:
-            data["context"] = prompt_to_json(case.context)
-        if case.per_token:
-            data["per_token"] = True
-    elif isinstance(case, CompletionCase):
-        data.update(prompt=prompt_to_json(case.prompt), check=[c.to_dict() for c in case.checks])
-        if case.expected:
-            data["expected"] = case.expected
-        if case.max_tokens:
-            data["max_tokens"] = case.max_tokens
-    elif isinstance(case, ConversationCase):
-        data["turns"] = [_turn_to_dict(t) for t in case.turns]
-        if case.system:
-            data["system"] = case.system
-    else:
-        data["text"] = case.text
+    data.update(case.json_fields())
     return data
 
 

@@ -14,11 +14,9 @@ from typing import Any, Callable, Iterable, Literal, Protocol
 
 from capcheck import validated
 from capcheck.cases import (
+    KIND_OF,
     Case,
     CheckSpec,
-    ChoiceCase,
-    CompletionCase,
-    ConversationCase,
     PassageCase,
     case_from_dict,
     case_to_dict,
@@ -234,12 +232,7 @@ def check_problem(case: Case) -> str | None:
     """What is wrong with the first bad check a case names (unknown, or wrong arguments), or None."""
     from capcheck.checks import registry  # the package import registers the built-in checks
 
-    specs: tuple[CheckSpec, ...] = ()
-    if isinstance(case, CompletionCase):
-        specs = case.checks
-    elif isinstance(case, ConversationCase):
-        specs = tuple(spec for turn in case.turns for spec in turn.checks)
-    for spec in specs:
+    for spec in case.check_specs():
         problem = registry.spec_problem(spec.name, spec.kwargs)
         if problem:
             return problem
@@ -263,10 +256,7 @@ def _construction_site() -> str:
 
 
 def _check_answers(suite: str, case: Case) -> None:
-    choices = [(case.options, case.answer)] if isinstance(case, ChoiceCase) else []
-    if isinstance(case, ConversationCase):
-        choices = [(t.recall.options, t.recall.answer) for t in case.turns if t.recall]
-    for options, answer in choices:
+    for options, answer in case.answer_choices():
         if not 0 <= answer < len(options):
             raise SuiteDataError(
                 f"suite {suite!r}, case {case.id!r}: answer index {answer} is outside its "
@@ -275,5 +265,4 @@ def _check_answers(suite: str, case: Case) -> None:
 
 
 def case_kinds(suite: Suite) -> set[str]:
-    names = {ChoiceCase: "choice", CompletionCase: "completion", ConversationCase: "conversation", PassageCase: "passage"}
-    return {names[type(c)] for c in suite.cases}
+    return {KIND_OF[type(c)] for c in suite.cases}
