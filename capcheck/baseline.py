@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from capcheck import validated
 from capcheck.atomic import write_text_atomic
 from capcheck.cases import PassageCase
 from capcheck.checkpoint import Checkpoint
 from capcheck.engine_info import EngineInfo
-from capcheck.errors import BaselineError
+from capcheck.errors import BaselineError, BaselineMissing
 from capcheck.results import MAX_LOSS, SCORE_LIMIT, CaseResult, SuiteResult, bad_cases, describe, show
 from capcheck.suite import GatedSuite
 from capcheck.version import __version__
@@ -193,10 +193,42 @@ def write(path: Path, data: dict[str, Any]) -> None:
     validated.mark_passed("baseline", _schema_text(), text)
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """What looking for a suite's baseline found: one to compare with, or why there is none."""
+
+    status: Literal["found", "missing", "stale", "unreadable"]
+    baseline: Baseline | None = None
+    """The file's baseline (also when stale)."""
+    problem: str = ""
+    """What is wrong and the command that fixes it (all but found)."""
+
+
+def lookup(path: Path, suite: GatedSuite, record_hint: str, fingerprint: str | None) -> Lookup:
+    """The baseline of `suite` at `path`, checked; `fingerprint` None: the suite knows it only once it ran."""
+    try:
+        found = read(path, suite, record_hint)
+    except BaselineMissing as exc:
+        return Lookup("missing", problem=str(exc))
+    except BaselineError as exc:
+        return Lookup("unreadable", problem=str(exc))
+    if fingerprint is not None and found.data["suite"]["fingerprint"] != fingerprint:
+        return Lookup("stale", found, stale_message(found, fingerprint, record_hint))
+    return Lookup("found", found)
+
+
+def stale_message(found: Baseline, fingerprint: str, record_hint: str) -> str:
+    return (
+        f"the baseline {found.path} was recorded for another version of the suite "
+        f"(fingerprint {found.data['suite']['fingerprint']}, now {fingerprint}): its cases or "
+        f"scoring changed. Re-record it with:\n    {record_hint}"
+    )
+
+
 def read(path: Path, suite: GatedSuite, record_hint: str) -> Baseline:
     """Load and check a baseline for `suite`; every problem names the file and the fix."""
     if not path.is_file():
-        raise BaselineError(
+        raise BaselineMissing(
             f"no baseline for suite '{suite.name}' at {path}. Record one from the base model with:\n"
             f"    {record_hint}"
         )

@@ -19,6 +19,10 @@ class BaselineError(CapcheckError):
     """A baseline file is missing, unreadable or does not match its suite."""
 
 
+class BaselineMissing(BaselineError):
+    """No baseline file where the suite's baseline should be."""
+
+
 class SuiteDataError(CapcheckError):
     """A suite's data is invalid."""
 

@@ -122,18 +122,15 @@ class CapcheckSession:
         if settings.record:
             self._check_no_shrink()
             return
-        problems: list[str] = []
         self._expected = {}
+        problems: list[str] = []
         for name, suite in self.suites.items():
-            try:
-                found = self._load_baseline(suite)
-            except BaselineError as exc:
-                problems.append(str(exc))
-                continue
-            if isinstance(suite, Suite) and found.data["suite"]["fingerprint"] != suite.fingerprint:
-                problems.append(self._stale_message(suite, found))
-                continue
-            self._expected[name] = found
+            known = suite.fingerprint if isinstance(suite, Suite) else None  # an lm-eval suite's: once it ran
+            found = baselines.lookup(self.store.path(suite.slug), suite, self.record_hint(suite), known)
+            if found.status == "found" and found.baseline is not None:
+                self._expected[name] = found.baseline
+            else:
+                problems.append(found.problem)
         if problems:
             count = f"{len(problems)} of {len(self.suites)} suites" if len(self.suites) > 1 else "the suite"
             raise BaselineError(f"baselines are not usable for {count} (nothing was run):\n- " + "\n- ".join(problems))
@@ -163,11 +160,7 @@ class CapcheckSession:
                 )
 
     def _stale_message(self, suite: GatedSuite, found: baselines.Baseline) -> str:
-        return (
-            f"the baseline {found.path} was recorded for another version of the suite "
-            f"(fingerprint {found.data['suite']['fingerprint']}, now {suite.fingerprint}): its cases or "
-            f"scoring changed. Re-record it with:\n    {self.record_hint(suite)}"
-        )
+        return baselines.stale_message(found, suite.fingerprint, self.record_hint(suite))
 
     def _resolve_checkpoint(self) -> Checkpoint:
         """--model / --adapter as a checked Checkpoint, resolved once per session."""
@@ -299,10 +292,6 @@ class CapcheckSession:
         assert self.store is not None
         folders = [b.path.parent for b in self.baselines.values()]
         return max(set(folders), key=folders.count) if folders else self.store.directory
-
-    def _load_baseline(self, suite: Suite | LMEvalSuite) -> baselines.Baseline:
-        assert self.store is not None
-        return baselines.read(self.store.path(suite.slug), suite, self.record_hint(suite))
 
     def record_hint(self, suite: GatedSuite) -> str:
         """The command that records this suite's baseline where this session reads it."""

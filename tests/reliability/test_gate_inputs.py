@@ -7,6 +7,7 @@ quick subset; a mistyped --baselines folder was found only after all inference).
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,36 @@ def test_the_printed_record_command_selects_the_suite_by_its_real_test_name(
     assert code == 0, out
     assert (pytester.path / "baselines" / tiny_model_dir.name.lower() / "grammar--pairs.json").is_file()
     assert not (pytester.path / "baselines" / tiny_model_dir.name.lower() / "arith.json").exists()  # only that one
+
+
+def _truncate(path: Path) -> list[str]:
+    path.write_text(path.read_text()[:100])
+    return []
+
+
+def _make_stale(path: Path) -> list[str]:
+    data = read_json(path)
+    data["suite"]["fingerprint"] = "0123456789abcdef"
+    path.write_text(json.dumps(data))
+    return []
+
+
+def _bad_option(path: Path) -> list[str]:
+    return ["--engine-arg", "max_model_len=lots"]
+
+
+@pytest.mark.parametrize("spoil, message", [
+    (_truncate, "is not valid JSON"),
+    (_make_stale, "was recorded for another version of the suite (fingerprint 0123456789abcdef"),
+    (_bad_option, "vllm engine option max_model_len='lots': expected int"),
+])
+def test_bad_input_fails_before_the_engine_is_built(recorded: list, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys, tiny_model_dir: Path, spoil, message: str) -> None:
+    def refuse(*args: object) -> None:
+        raise AssertionError("an engine was built")
+
+    monkeypatch.setattr("capcheck.session.load_engine", refuse)
+    extra = spoil(pytester.path / "baselines" / tiny_model_dir.name.lower() / "grammar.json")
+    code, out = gate(capsys, "--model", str(tiny_model_dir), *extra)
+    assert code == 2 and message in one_line(out), out
+    assert "an engine was built" not in out and "Traceback" not in out

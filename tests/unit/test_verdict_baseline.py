@@ -139,3 +139,19 @@ def test_baseline_of_another_suite_is_refused(tmp_path: Path) -> None:
 def test_missing_baseline_names_the_record_command(tmp_path: Path) -> None:
     with pytest.raises(BaselineError, match="pytest suites --capcheck-record"):
         baselines.read(tmp_path / "nope.json", suite(), "pytest suites --capcheck-record")
+
+
+def test_a_lookup_says_what_it_found(tmp_path: Path) -> None:
+    """found, missing, stale or unreadable: a typed answer, not an exception's text to search."""
+    stored([1.0] * 10, tmp_path)
+    path, hint, s = tmp_path / "s.json", "capcheck record -k s", suite(10)
+    found = baselines.lookup(path, s, hint, s.fingerprint)
+    assert found.status == "found" and found.baseline is not None and not found.problem
+    assert baselines.lookup(tmp_path / "nope.json", s, hint, s.fingerprint).status == "missing"
+    stale = baselines.lookup(path, s, hint, "0123456789abcdef")
+    assert stale.status == "stale" and stale.baseline is not None
+    assert "fingerprint" in stale.problem and "now 0123456789abcdef" in stale.problem and hint in stale.problem
+    assert baselines.lookup(path, s, hint, None).status == "found"  # an lm-eval suite's fingerprint comes later
+    path.write_text(path.read_text()[:40])
+    broken = baselines.lookup(path, s, hint, s.fingerprint)
+    assert broken.status == "unreadable" and broken.baseline is None and "may be truncated" in broken.problem
