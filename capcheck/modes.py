@@ -35,20 +35,23 @@ def _verdict(suite: GatedSuite, status: Status, tolerance: float, n: int) -> Ver
     return Verdict(suite.name, suite.metric, suite.direction, status, tolerance, n=n)
 
 
-def _stale(suite: GatedSuite, result: SuiteResult, expected: baselines.Baseline, tolerance: float,
-           message: StaleMessage) -> Verdict | None:
-    """A STALE verdict when the fingerprints differ: lm-eval suites learn theirs only once they ran."""
-    if expected.data["suite"]["fingerprint"] == suite.fingerprint:
-        return None
-    verdict = _verdict(suite, Status.STALE, tolerance, len(result.cases))
-    verdict.candidate_score, verdict.base_score = result.score, expected.result.score
-    verdict.message = message(suite, expected)
-    return verdict
+def _tolerance(policy: Policy, suite: GatedSuite) -> float:
+    return policy.tolerance if policy.tolerance is not None else suite.tolerance
 
 
-def _warn_if_quick(expected: baselines.Baseline, quick: bool) -> None:
+def _comparable(suite: GatedSuite, result: SuiteResult, expected: baselines.Baseline | None, tolerance: float,
+                quick: bool, message: StaleMessage) -> baselines.Baseline | Verdict:
+    """The baseline to compare with, or a STALE verdict when the fingerprints differ (lm-eval suites
+    learn theirs only once they ran); warns when a quick baseline meets a full run."""
+    assert expected is not None, "compared without a baseline: preflight reads every one"
+    if expected.data["suite"]["fingerprint"] != suite.fingerprint:
+        verdict = _verdict(suite, Status.STALE, tolerance, len(result.cases))
+        verdict.candidate_score, verdict.base_score = result.score, expected.result.score
+        verdict.message = message(suite, expected)
+        return verdict
     if expected.quick and not quick:
         log.warning("baseline %s was recorded in quick mode; only its cases are compared", expected.path)
+    return expected
 
 
 class Judge:
@@ -60,13 +63,11 @@ class Judge:
         self.noise_floors, self.stale_message = noise_floors, stale_message
 
     def decide(self, suite: GatedSuite, result: SuiteResult, expected: baselines.Baseline | None) -> Verdict:
-        assert expected is not None, "judged without a baseline: preflight reads every one"
-        tolerance = self.policy.tolerance if self.policy.tolerance is not None else suite.tolerance
-        stale = _stale(suite, result, expected, tolerance, self.stale_message)
-        if stale is not None:
-            return stale
-        _warn_if_quick(expected, self.quick)
-        return judge(result, expected, tolerance, self.policy, candidate_engine=self.engine.name,
+        tolerance = _tolerance(self.policy, suite)
+        compared = _comparable(suite, result, expected, tolerance, self.quick, self.stale_message)
+        if isinstance(compared, Verdict):
+            return compared
+        return judge(result, compared, tolerance, self.policy, candidate_engine=self.engine.name,
                      noise=self.noise_floors.get(suite.name), candidate_dtype=self.engine.dtype)
 
     def finish(self, verdicts: dict[str, Verdict]) -> None:
@@ -84,7 +85,7 @@ class Record:
         self.pending: list[tuple[Path, dict[str, Any]]] = []
 
     def decide(self, suite: GatedSuite, result: SuiteResult, expected: baselines.Baseline | None) -> Verdict:
-        tolerance = self.policy.tolerance if self.policy.tolerance is not None else suite.tolerance
+        tolerance = _tolerance(self.policy, suite)
         path = self.store.directory / f"{suite.slug}.json"
         try:
             data = baselines.to_json(result, suite, self.checkpoint, self.engine, quick=self.quick, probe=self.probe)
@@ -113,19 +114,17 @@ class Calibrate:
         self.noise_floors: dict[str, noise.NoiseFloor] = {}
 
     def decide(self, suite: GatedSuite, result: SuiteResult, expected: baselines.Baseline | None) -> Verdict:
-        assert expected is not None, "calibrated without a baseline: preflight reads every one"
-        tolerance = self.policy.tolerance if self.policy.tolerance is not None else suite.tolerance
-        stale = _stale(suite, result, expected, tolerance, self.stale_message)
-        if stale is not None:
-            return stale
-        _warn_if_quick(expected, self.quick)
-        base = expected.engine
+        tolerance = _tolerance(self.policy, suite)
+        compared = _comparable(suite, result, expected, tolerance, self.quick, self.stale_message)
+        if isinstance(compared, Verdict):
+            return compared
+        base = compared.engine
         runs = (f"{base.get('name')} {base.get('dtype')} (baseline) vs {self.engine.name} {self.engine.dtype} "
                 f"batch {self.batch_size}")
-        floor = noise.measure(result, expected, runs)
+        floor = noise.measure(result, compared, runs)
         self.noise_floors[suite.name] = floor
         verdict = _verdict(suite, Status.RECORDED, tolerance, floor.n)
-        stored = expected.result.by_id
+        stored = compared.result.by_id
         paired = [(stored[c.id].score, c.score) for c in result.cases if c.id in stored]  # a quick run: its subset
         verdict.base_score = sum(b for b, _ in paired) / len(paired)
         verdict.candidate_score = sum(c for _, c in paired) / len(paired)
