@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from capcheck.errors import CapcheckError
-from capcheck.testing import SESSION_KEY
+from capcheck.testing import SESSION_KEY, check_suite, suite_test  # noqa: F401 (both were public here first)
 
 if TYPE_CHECKING:
     from capcheck.session import CapcheckSession
