@@ -20,8 +20,10 @@ from capcheck.requests import GenerateRequest, LoglikelihoodRequest, RollingRequ
 from capcheck.results import SuiteResult
 from capcheck.suite import Suite
 
-KIND_OF: dict[type, str] = {RollingRequest: "rolling", GenerateRequest: "generate", LoglikelihoodRequest: "loglikelihood"}
+CALL_KIND: dict[type, str] = {RollingRequest: "rolling", GenerateRequest: "generate", LoglikelihoodRequest: "loglikelihood"}
+"""Request type -> the engine call that answers it."""
 CALL_ORDER = ("rolling", "generate", "loglikelihood")
+"""The engine calls of one round, in the order they are made."""
 
 
 @dataclass
@@ -100,13 +102,13 @@ def _answer_all(plans: list[CasePlan], engine: Engine, stats: RunStats, progress
         asking = [(plan, requests) for plan in plans if (requests := plan.requests())]
         if not asking:
             return
-        kinds = {KIND_OF[type(requests[0])] for _, requests in asking}
+        kinds = {CALL_KIND[type(requests[0])] for _, requests in asking}
         serve = kinds - {"loglikelihood"} or {"loglikelihood"}
         generate_rounds += "generate" in serve
         for kind in CALL_ORDER:
             if kind not in serve:
                 continue
-            group = [(plan, requests) for plan, requests in asking if KIND_OF[type(requests[0])] == kind]
+            group = [(plan, requests) for plan, requests in asking if CALL_KIND[type(requests[0])] == kind]
             wave = generate_rounds if kind == "generate" and generate_rounds > 1 else None  # the conversation turn
             answers = ask(engine, kind, [r for _, requests in group for r in requests], stats, progress, wave)
             at = 0

@@ -309,7 +309,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         return
     from capcheck.report.console import render_summary
 
-    verdicts = [session.verdicts[name] for name in session.suites if name in session.verdicts]
+    verdicts = session.outcome().ordered_verdicts
     terminalreporter.section("capcheck summary")
     terminalreporter.write(render_summary(verdicts, summary_header(session), session.policy, terminalreporter._tw._file))
     for line in config.stash.get(OUTPUTS_KEY, []):

@@ -55,7 +55,7 @@ class CapcheckSession:
         self.baselines: dict[str, baselines.Baseline] = {}
         """The baselines compared with, by suite name (for the report's fingerprints)."""
         self.noise_floors: dict[str, noise.NoiseFloor] = {}
-        """Stored noise floors (judging) or the ones just measured (calibrating)."""
+        """The stored noise floors, read by the preflight for judging (calibrating measures new ones)."""
         self.report = SessionReport()
         self.progress_stream: TextIO | None = None
         self.uncaptured: Callable[[], ContextManager[None]] | None = None
@@ -247,8 +247,6 @@ class CapcheckSession:
             self.verdicts[name] = mode.decide(suite, self.results[name], self.baselines.get(name))
             self.verdicts[name].notes.extend(health.output_notes(self.results[name]))
         mode.finish(self.verdicts)
-        if isinstance(mode, Calibrate):
-            self.noise_floors = mode.noise_floors
 
     def _mode(self, checkpoint: Checkpoint, engine: EngineInfo) -> Mode:
         """Judge (the gate), record (capcheck record) or calibrate (capcheck calibrate)."""

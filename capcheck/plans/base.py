@@ -4,10 +4,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Callable, Protocol, Sequence
 
-from capcheck.requests import Completion, Decoding, GenerateRequest, Loglikelihood, Message, Prompt, Request
+from capcheck.requests import Decoding, GenerateRequest, Message, Prompt, Request
 from capcheck.results import CaseResult
-
-Answer = Completion | Loglikelihood
 
 
 class CasePlan(Protocol):
