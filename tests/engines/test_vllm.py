@@ -128,7 +128,7 @@ def test_data_parallel_in_one_process_is_refused_with_advice(engine) -> None:
     from capcheck.engines.vllm import VLLMEngine
     from capcheck.errors import EngineUnavailable
 
-    with pytest.raises(EngineUnavailable, match="tensor-parallel-size"):
+    with pytest.raises(EngineUnavailable, match="one process per replica"):
         VLLMEngine(resolve(None), EngineConfig(extra={"data_parallel_size": 2}))
 
 
