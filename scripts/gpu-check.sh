@@ -79,7 +79,9 @@ run_check() {
     timed "gate-$dtype" 100 python3 -P -m capcheck.cli gate --model smollm2-135m-instruct --dtype "$dtype" \
       --capcheck-quick --capcheck-no-cache --report "$logs/gate-$dtype.json"
   done
-  timed watch-full-ft 120 python3 -P bench/bench_watch.py --recipes full-ft --looks 4 --base-looks 0 --out "$logs/bench-watch"
+  # The bench saves every look's checkpoint (2.6 GB on the H200 run): keep them out of the archive.
+  timed watch-full-ft 120 python3 -P bench/bench_watch.py --recipes full-ft --looks 4 --base-looks 0 --out /tmp/bench-watch
+  cp /tmp/bench-watch/bench-watch.json "$logs/" 2>/dev/null || true
   for f in "$logs"/*.log; do echo "== $f"; tail -n 8 "$f"; done > "$out/tails.txt" 2>&1 || true
   cp "$logs/timings.txt" "$out/"
   tar -czf "$out/gpu-check-logs.tar.gz" -C /tmp gpu-check-logs
