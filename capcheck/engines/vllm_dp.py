@@ -69,8 +69,7 @@ class DataParallelEngine:
 
         options = parse_options(config.extra)
         per_rank = int(options.get("tensor_parallel_size", 1)) * int(options.get("pipeline_parallel_size", 1))
-        cpu = on_cpu()
-        envs = rank_environments(ranks, per_rank, cpu, os.environ.get("CUDA_VISIBLE_DEVICES"),
+        envs = rank_environments(ranks, per_rank, on_cpu(), os.environ.get("CUDA_VISIBLE_DEVICES"),
                                  sorted(os.sched_getaffinity(0)))
         rank_config = dataclasses.replace(config, extra={**config.extra, "data_parallel_size": 1})
         context = multiprocessing.get_context("spawn")
@@ -90,9 +89,7 @@ class DataParallelEngine:
         except BaseException:
             self.close()
             raise
-        first: EngineInfo = infos[0]
-        self._info = first
-        self.ranks = ranks
+        self._info: EngineInfo = infos[0]
 
     @property
     def info(self) -> EngineInfo:
