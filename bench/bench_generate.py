@@ -3,19 +3,24 @@
     python bench/bench_generate.py [--suites suites] [--full] [--batch-size 32] [--threads 1]
 
 Runs the gate's generation requests (quick subsets unless --full; multi-turn waves
-included, as the gate sends them) twice in one process:
+included, as the gate sends them) in one process:
 (1) through the hf engine: every greedy request in one batch that is refilled as rows end,
     longest allowed replies first, shared prompt prefixes prefilled once, joining prompts
-    chunked by length, shared key/value heads read in place;
-(2) through a reference loop, the engine's previous design: requests grouped by decoding,
+    chunked by length, shared key/value heads read in place, and a conversation's cache kept
+    from one turn wave to the next;
+(2) the engine calls again, twice, engine warm: with the multi-turn hint stripped (every turn
+    prefills its whole history again, as before KV reuse) and as sent (kept caches);
+(3) through a reference loop, the engine's previous design: requests grouped by decoding,
     sorted by length, batches of --batch-size that drop finished rows but are never
     refilled, transformers' default SDPA attention.
-Prints both wall times, their ratio and how many replies are identical.
+Prints the wall times per call of (2) and how many replies are identical, then (1) against
+(3): both wall times, their ratio and how many replies are identical.
 """
 from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +77,19 @@ def reference_generate(model: Any, tokenizer: Any, requests: list, batch_size: i
     return texts
 
 
+def replay(engine: Any, calls: list, hints: bool) -> tuple[list[float], list[list[str]]]:
+    """Send the recorded generate calls again, in order, with or without the `continues`
+    hint: (seconds per call, replies per call)."""
+    engine.kept.clear()
+    seconds, replies = [], []
+    for requests, _ in calls:
+        start = time.perf_counter()
+        out = engine.generate(requests if hints else [replace(r, continues=False) for r in requests])
+        seconds.append(time.perf_counter() - start)
+        replies.append([c.text for c in out])
+    return seconds, replies
+
+
 class RecordingEngine:
     """Passes calls through to an engine; keeps the generate requests and times them."""
 
@@ -126,6 +144,16 @@ def main() -> None:
     engine = load_engine("hf", checkpoint, EngineConfig(batch_size=args.batch_size, threads=args.threads))
     recorder = RecordingEngine(engine)
     run_suites([s for s in suites if case_kinds(s) & {"completion", "conversation"}], recorder)
+    before, before_replies = replay(engine, recorder.calls, hints=False)
+    engine.kept.reused_tokens = 0
+    after, after_replies = replay(engine, recorder.calls, hints=True)
+    same_turns = sum(a == b for x, y in zip(before_replies, after_replies) for a, b in zip(x, y))
+    print("engine calls (the first holds the completions and first turns; then one per turn wave):")
+    print(f"  history prefilled again: {' '.join(f'{t:.1f}' for t in before)} s, {sum(before):.1f} s in all")
+    print(f"  kept caches continued:   {' '.join(f'{t:.1f}' for t in after)} s, {sum(after):.1f} s in all "
+          f"(ratio {sum(after) / sum(before):.3f}; waves after the first {sum(after[1:]) / sum(before[1:]):.3f})")
+    print(f"  prompt tokens reused: {engine.kept.reused_tokens}, kept at most {engine.kept.peak_bytes / 2**20:.0f} MiB; "
+          f"identical replies: {same_turns}/{sum(map(len, after_replies))}")
     reference = AutoModelForCausalLM.from_pretrained(checkpoint.model, dtype=torch.float32, attn_implementation="sdpa").eval()
     start = time.perf_counter()
     same = total = 0

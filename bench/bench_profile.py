@@ -14,7 +14,8 @@ streams, no result cache):
    perfect scheduling (the "floor"):
    - a generation call needs at least `longest reply` sequential steps, each no faster than
      one step at batch 1, and its tokens come no faster than batch 64's rate, after its
-     prompts are prefilled: floor = max(longest x step(1), generated / rate(64)) + prompt / prefill;
+     prompts are prefilled: floor = max(longest x step(1), generated / rate(64)) + prompt / prefill,
+     where a turn continuing a kept conversation cache counts only its new prompt tokens;
    - a scoring call runs its prompt tokens (each shared context once) at the prefill rate.
    The rates come from one stream of two threads, and the engine runs two streams of one
    thread, so the engine can beat the floor by a few percent. Where it takes about its
@@ -67,7 +68,10 @@ class TimingEngine:
 
         tokenizer = self.engine.tokenizer
         tokens = sum(len(prompts.prompt_ids(tokenizer, r.prompt)) for r in requests)
+        reused = self.engine.kept.reused_tokens
         out = self._timed("generate", list(requests), self.engine.generate, tokens)
+        # Turns that continue a kept conversation cache prefill only their new tokens.
+        self.calls[-1].prompt_tokens -= self.engine.kept.reused_tokens - reused
         self.calls[-1].generated = sum(c.n_tokens for c in out)
         self.calls[-1].longest = max((c.n_tokens for c in out), default=0)
         return out

@@ -61,6 +61,10 @@ class GenerateRequest:
 
     prompt: Prompt
     decoding: Decoding = field(default_factory=Decoding)
+    continues: bool = field(default=False, compare=False)
+    """A hint: the caller will send this chat again with the reply and a new turn appended,
+    so an engine may keep what it computed for it. Changes no answer, so it is not part of
+    the request's identity (equality, hash, cache key)."""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator, Sequence, TypeVar
 from capcheck.checkpoint import Checkpoint
 from capcheck.engines import hf_attention, prompts
 from capcheck.engines.base import BASE_SCORING, PROGRESS, EngineConfig, EngineInfo
+from capcheck.engines.hf_kept import KeptRow, KeptRows
 from capcheck.errors import CheckpointError, EngineOutOfMemory
 from capcheck.requests import (
     Completion,
@@ -43,6 +44,11 @@ _MIN_SHARED_PREFIX = 8
 _CHUNK_LENGTH_RATIO = 0.8
 # Fewer greedy requests than this per stream are not worth a stream of their own.
 _MIN_REQUESTS_PER_STREAM = 4
+# Conversations' caches kept between turn waves, at most (oldest dropped first; all dropped
+# on out-of-memory). The full gate's conversations held 985 MiB at most on SmolLM2-135M in
+# float32; a 7B model's 1,000-token history takes 0.1 to 0.5 GiB, so a few dozen
+# conversations continue from memory and the rest are prefilled as before.
+_KEPT_BYTES = 4 * 2**30
 
 
 def _on_model_device(method: Callable[..., R]) -> Callable[..., R]:
@@ -141,6 +147,8 @@ class HFEngine:
         self._plain_cache: bool | None = None
         """Whether the model's KV cache is a plain growing one, whose rows can be copied, padded
         and joined (known after its first prefill)."""
+        self.kept = KeptRows(_KEPT_BYTES)
+        """Caches of conversations that continue in a later call (see hf_kept)."""
         self._progress_lock = threading.Lock()
         self.progress: Callable[[int, int], None] | None = None
         """Called with (requests done, tokens processed) as each greedy reply ends and after each
@@ -163,11 +171,15 @@ class HFEngine:
         # join together, see _prefill).
         greedy = sorted((i for i, r in enumerate(requests) if r.decoding.temperature == 0),
                         key=lambda i: (-requests[i].decoding.max_tokens, -len(ids[i])))
-        outs = self._split_on_oom(lambda part: self._completions(
-            self._greedy_streams([p for p, _ in part], [d for _, d in part]), [d for _, d in part]),
-            [(ids[i], requests[i].decoding) for i in greedy])
+
+        def run_greedy(part: list[tuple[list[int], Decoding, bool]]) -> list[Completion]:
+            prompts_ids, decodings, continues = [p for p, _, _ in part], [d for _, d, _ in part], [c for _, _, c in part]
+            return self._completions(self._greedy_streams(prompts_ids, decodings, continues), decodings)
+
+        outs = self._split_on_oom(run_greedy, [(ids[i], requests[i].decoding, requests[i].continues) for i in greedy])
         for i, out in zip(greedy, outs):
             results[i] = out
+        self.kept.release_used()
         sampled: dict[Decoding, list[int]] = {}
         for i, r in enumerate(requests):
             if r.decoding.temperature > 0:
@@ -232,7 +244,8 @@ class HFEngine:
         finally:
             torch.set_num_threads(threads)
 
-    def _greedy_streams(self, prompts_ids: list[list[int]], decodings: list[Decoding]) -> list[list[int]]:
+    def _greedy_streams(self, prompts_ids: list[list[int]], decodings: list[Decoding],
+                        continues: list[bool]) -> list[list[int]]:
         """_greedy over parallel streams (see `streams`).
 
         Requests are dealt round-robin (they come longest reply first, so every stream
@@ -241,15 +254,16 @@ class HFEngine:
         """
         streams = self.streams(len(prompts_ids))
         shards = [list(range(s, len(prompts_ids), streams)) for s in range(streams)]
-        outs = self._in_streams([partial(self._greedy, [prompts_ids[i] for i in shard], [decodings[i] for i in shard])
-                                 for shard in shards], streams)
+        outs = self._in_streams([partial(self._greedy, [prompts_ids[i] for i in shard], [decodings[i] for i in shard],
+                                         [continues[i] for i in shard]) for shard in shards], streams)
         generated: list[list[int]] = [[] for _ in prompts_ids]
         for shard, out in zip(shards, outs):
             for index, tokens in zip(shard, out):
                 generated[index] = tokens
         return generated
 
-    def _greedy(self, prompts_ids: list[list[int]], decodings: list[Decoding]) -> list[list[int]]:
+    def _greedy(self, prompts_ids: list[list[int]], decodings: list[Decoding],
+                continues: list[bool]) -> list[list[int]]:
         """Greedy decoding of any number of prompts with a continuously refilled batch.
 
         A row leaves the batch (and the KV cache) as soon as it ends. When half the batch
@@ -257,6 +271,7 @@ class HFEngine:
         model keeps working on full batches instead of a long tail of a few unfinished
         replies. Every row keeps its own positions and attention mask, so joining changes
         nothing in what a row computes. Prompts should come longest first (less padding).
+        A row whose request `continues` leaves its cache in self.kept as it ends.
         """
         torch = self._torch
         size = self.config.batch_size
@@ -267,14 +282,17 @@ class HFEngine:
         mask: Any = None
         step: Any = None
 
-        def record(rows: list[int], tokens: Any) -> list[int]:
-            """Append each row's new token; return the positions of the rows still going."""
+        def record(rows: list[int], tokens: Any, cache: Any, mask: Any) -> list[int]:
+            """Append each row's new token; return the positions of the rows still going
+            (the cache and mask hold the rows' tokens so far, for rows that are kept)."""
             keep = []
             for position, (row, token) in enumerate(zip(rows, tokens.tolist())):
                 generated[row].append(token)
                 if token in self._stop_ids or len(generated[row]) >= decodings[row].max_tokens \
                         or self._hit_stop_string(generated[row], decodings[row]):
                     self._report(1, len(generated[row]))
+                    if continues[row] and self._plain_cache:
+                        self.kept.keep(_kept_row(prompts_ids[row] + generated[row][:-1], cache, mask, position))
                 else:
                     keep.append(position)
             return keep
@@ -283,9 +301,8 @@ class HFEngine:
             while waiting or alive:
                 if waiting and (not alive or (self._plain_cache and len(alive) <= size // 2)):
                     joining, waiting = waiting[: size - len(alive)], waiting[size - len(alive):]
-                    joining.sort(key=lambda i: -len(prompts_ids[i]))
-                    new_cache, new_mask, new_step = self._prefill([prompts_ids[i] for i in joining])
-                    keep = record(joining, new_step)
+                    joining, new_cache, new_mask, new_step = self._prefill_joining(joining, prompts_ids)
+                    keep = record(joining, new_step, new_cache, new_mask)
                     if keep:
                         selected = torch.tensor(keep)
                         if len(keep) < len(joining):
@@ -304,7 +321,7 @@ class HFEngine:
                 logits = self.model(input_ids=step[:, None], attention_mask=mask, position_ids=positions,
                                     past_key_values=cache, use_cache=True).logits
                 step = logits[:, -1].argmax(-1)
-                keep = record(alive, step)
+                keep = record(alive, step, cache, mask)
                 if len(keep) < len(alive):
                     if not keep:
                         alive, cache, mask, step = [], None, None, None
@@ -316,6 +333,52 @@ class HFEngine:
                     if self._plain_cache:
                         mask = _drop_empty_columns(cache, mask)
         return generated
+
+    def _prefill_joining(self, joining: list[int], prompts_ids: list[list[int]]) -> tuple[list[int], Any, Any, Any]:
+        """Prefill the prompts joining the batch: (their order in the cache, cache, mask, first
+        greedy tokens). Prompts that continue a kept row prefill only what follows it."""
+        fresh: list[int] = []
+        continued: list[tuple[int, int, KeptRow]] = []
+        for index in joining:
+            length, row = self.kept.find(prompts_ids[index]) if self._plain_cache else (0, None)
+            if row is None:
+                fresh.append(index)
+            else:
+                continued.append((index, length, row))
+        fresh.sort(key=lambda i: -len(prompts_ids[i]))
+        parts = []
+        if fresh:
+            parts.append(self._prefill([prompts_ids[i] for i in fresh]))
+        if continued:
+            continued.sort(key=lambda c: -len(prompts_ids[c[0]]))
+            parts.append(self._prefill_continued([(prompts_ids[i], length, row) for i, length, row in continued]))
+        cache, mask, step = parts[0]
+        if len(parts) > 1:
+            mask = _join_caches(self._torch, cache, mask, parts[1][0], parts[1][1])
+            step = self._torch.cat([step, parts[1][2]])
+        return fresh + [i for i, _, _ in continued], cache, mask, step
+
+    def _prefill_continued(self, batch: list[tuple[list[int], int, KeptRow]]) -> tuple[Any, Any, Any]:
+        """Prefill prompts whose first `length` tokens are held by a kept row: each row's cache
+        starts as that prefix, right-aligned, and only the rest runs, so the cache is
+        [padding | kept prefix | padding | rest] (positions stay each row's own)."""
+        torch = self._torch
+        from transformers import DynamicCache
+
+        width = max(length for _, length, _ in batch)
+        pad = torch.nn.functional.pad
+        prefixes = [row.prefix(length) for _, length, row in batch]
+        layers = [(torch.cat([pad(p[layer][0], (0, 0, width - length, 0)) for p, (_, length, _) in zip(prefixes, batch)]),
+                   torch.cat([pad(p[layer][1], (0, 0, width - length, 0)) for p, (_, length, _) in zip(prefixes, batch)]))
+                  for layer in range(len(prefixes[0]))]
+        cache = DynamicCache(ddp_cache_data=layers)
+        rest, rest_mask = self._left_padded([ids[length:] for ids, length, _ in batch])
+        kept_mask = torch.tensor([[0] * (width - length) + [1] * length for _, length, _ in batch])
+        mask = torch.cat([kept_mask, rest_mask], dim=-1)
+        positions = (mask.cumsum(-1) - 1)[:, width:].clamp(min=0)
+        logits = self.model(input_ids=rest, attention_mask=mask, position_ids=positions,
+                            past_key_values=cache, use_cache=True, logits_to_keep=1).logits
+        return cache, mask, logits[:, -1].argmax(-1)
 
     def _prefill(self, batch: list[list[int]]) -> tuple[Any, Any, Any]:
         """Run prompts, longest first, through the model: (their KV cache, attention mask,
@@ -542,6 +605,7 @@ class HFEngine:
             if not is_out_of_memory(self._torch, exc):
                 raise
             error = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        self.kept.clear()  # only a speed-up: the memory goes to the batch first
         _free_memory(self._torch)
         if len(batch) == 1:
             first: Any = batch[0]
@@ -729,6 +793,15 @@ def _drop_empty_columns(cache: Any, mask: Any) -> Any:
     for layer in cache.layers:
         layer.keys, layer.values = layer.keys[:, :, first:], layer.values[:, :, first:]
     return mask[:, first:]
+
+
+def _kept_row(tokens: list[int], cache: Any, mask: Any, position: int) -> KeptRow:
+    """Copy row `position`'s keys and values out of a batch's cache: its unmasked
+    positions, which hold `tokens` in order."""
+    columns = mask[position].nonzero().squeeze(-1)
+    assert len(columns) == len(tokens), (len(columns), len(tokens))
+    return KeptRow(tuple(tokens), tuple((layer.keys[position:position + 1, :, columns],
+                                         layer.values[position:position + 1, :, columns]) for layer in cache.layers))
 
 
 def _strip_after_stop(row: list[int], stop_ids: list[int]) -> tuple[list[int], bool]:

@@ -6,6 +6,7 @@ scored by log-likelihood over its options, in the history up to that turn's ques
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any, Sequence
 
 from capcheck.cases import ConversationCase
@@ -33,7 +34,9 @@ class ConversationPlan:
         turns = self.case.turns
         if len(self.replies) < len(turns):
             question = Message("user", turns[len(self.replies)].user)
-            return [generate_request(tuple(self.history) + (question,), self.decoding)]
+            request = generate_request(tuple(self.history) + (question,), self.decoding)
+            # More turns follow: the engine may keep this turn's cache for the next one.
+            return [replace(request, continues=len(self.replies) + 1 < len(turns))]
         if self.recalls is None and self._recall_turns:
             return [LoglikelihoodRequest(self._context(t), option)
                     for t in self._recall_turns for option in self._options(t)]

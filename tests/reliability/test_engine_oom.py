@@ -76,6 +76,34 @@ def test_generation_splits_batches_and_gives_the_same_results(engine: Any) -> No
     assert failed[:2] == [8, 5] and failed == sorted(failed, reverse=True)
 
 
+def test_kept_conversation_caches_give_way_on_out_of_memory(engine: Any) -> None:
+    """Caches kept for conversations are only a speed-up: out of memory drops them all, and
+    the split turns prefill their histories again, with the same replies."""
+    first = [GenerateRequest(chat(("user", t)), Decoding(max_tokens=4), continues=True) for t in TEXTS[:6]]
+    replies = engine.generate(first)
+    second = [GenerateRequest(chat(("user", t), ("assistant", c.text), ("user", "And then?")), Decoding(max_tokens=4))
+              for t, c in zip(TEXTS, replies)]
+    engine.kept.clear()
+    expected = engine.generate(second)
+    engine.generate(first)
+    assert len(engine.kept) == 6
+    real = engine.model
+    kept_at_call: list[int] = []
+
+    class Watching(OutOfMemoryAbove):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            kept_at_call.append(len(engine.kept))
+            return super().__call__(*args, **kwargs)
+
+    engine.model = Watching(real, limit=2)
+    try:
+        split = engine.generate(second)
+    finally:
+        engine.model = real
+    assert [c.text for c in split] == [c.text for c in expected]
+    assert kept_at_call[0] == 6 and set(kept_at_call[1:]) == {0}  # dropped at the first error
+
+
 def test_one_request_that_does_not_fit_names_batch_size(engine: Any) -> None:
     real = engine.model
     engine.model = OutOfMemoryAbove(real, limit=0)

@@ -111,3 +111,27 @@ def test_a_reply_that_repeats_the_previous_one_earns_nothing() -> None:
     case = results["chat"].cases[0]
     assert case.score == 0.5
     assert case.details["turns"][1]["checks"][-1]["check"] == "not_a_repeat"
+
+
+def test_every_turn_but_the_last_tells_the_engine_that_its_chat_continues() -> None:
+    class Recording(ScriptedEngine):
+        def generate(self, requests):  # type: ignore[no-untyped-def]
+            sent.append([r.continues for r in requests])
+            return super().generate(requests)
+
+    sent: list[list[bool]] = []
+    run_suites([chats(3, turns=3), arithmetic(2)], Recording(reply=answer_last_number))
+    assert sorted(sent[0]) == [False, False, True, True, True]  # the completions do not continue
+    assert sent[1:] == [[True] * 3, [False] * 3]
+
+
+def test_the_continues_hint_is_not_part_of_a_requests_identity() -> None:
+    from dataclasses import replace
+
+    from capcheck.cache import request_key
+    from capcheck.requests import GenerateRequest
+
+    request = GenerateRequest("Hello")
+    hinted = replace(request, continues=True)
+    assert hinted == request and hash(hinted) == hash(request)
+    assert request_key(hinted) == request_key(request)
