@@ -10,6 +10,10 @@ SCORE_LIMIT = 1e6
 """Largest |score| of any metric: far beyond every real one, small enough that sums and variances never overflow."""
 MAX_LOSS = 1e4
 """Largest sane passage loss (nats per token); a random model over a 1e6-token vocabulary loses about 14."""
+SCORE_DIGITS = 6
+"""Decimals a case score keeps, in memory as in a stored baseline: an unchanged case then pairs
+exactly with its baseline (a float's last bits would count as a tiny change, inflating the
+worsened and improved counts and a noise floor's changed cases)."""
 UNUSABLE = f"no usable number (NaN, infinite, or beyond ±{SCORE_LIMIT:g})"
 """How messages name a score outside the default range of bad_cases."""
 
@@ -30,8 +34,12 @@ class CaseResult:
     details: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     """Per-check results, per-option log-probabilities, errors, finish reasons."""
 
+    def __post_init__(self) -> None:
+        if isinstance(self.score, float):  # anything else is reported by bad_cases
+            object.__setattr__(self, "score", round(self.score, SCORE_DIGITS))
+
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "score": round(self.score, 6)}
+        data: dict[str, Any] = {"id": self.id, "score": self.score}
         for key in ("category", "tier", "prompt", "expected", "output"):
             if getattr(self, key):
                 data[key] = getattr(self, key)

@@ -5,6 +5,7 @@ from capcheck.cases import CheckSpec, ChoiceCase, CompletionCase, ConversationCa
 from capcheck.engines.scripted import ScriptedEngine
 from capcheck.plan import RunStats, run_suites
 from capcheck.requests import Prompt
+from capcheck.results import SCORE_DIGITS
 from capcheck.suite import Suite
 
 
@@ -92,7 +93,7 @@ def test_conversation_score_is_share_of_checks_passed() -> None:
     suite = chats(1, turns=2)  # turn 1: contains "0" (fails), turn 2: contains "0" (fails) + recall
     results = run_suites([suite], ScriptedEngine(reply=lambda p: "no", score=lambda c, t: 0.0 if t == "0" else -5.0))
     case = results["chat"].cases[0]
-    assert case.score == 1 / 3  # two failed checks, one right recall
+    assert case.score == round(1 / 3, SCORE_DIGITS)  # two failed checks, one right recall
     assert case.details["turns"][1]["recall"] is True
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from capcheck import baseline as baselines
+from capcheck import noise
 from capcheck.cases import ChoiceCase, PassageCase
 from capcheck.checkpoint import Checkpoint
 from capcheck.engines.base import EngineInfo
@@ -49,6 +50,15 @@ def test_identical_results_pass_with_zero_delta(tmp_path: Path) -> None:
     base, _ = flips(0)
     verdict = judge(result(base), stored(base, tmp_path), 0.02, Policy())
     assert verdict.status == Status.PASS and verdict.delta == 0
+
+
+def test_a_rerun_with_full_precision_scores_pairs_exactly_with_its_stored_baseline(tmp_path: Path) -> None:
+    """Stored scores keep 6 decimals; the same run's full floats must not count as changes."""
+    scores = [(i % 3) / 3 for i in range(N)]  # 0.333..., 0.666...: not exact at 6 decimals
+    verdict = judge(result(scores), stored(scores, tmp_path), 0.02, Policy())
+    assert verdict.status == Status.PASS and verdict.delta == 0
+    assert not verdict.worsened and not verdict.improved
+    assert noise.measure(result(scores), stored(scores, tmp_path)).changed == 0
 
 
 def test_worse_within_tolerance_passes(tmp_path: Path) -> None:

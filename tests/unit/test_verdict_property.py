@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from capcheck import stats
 from capcheck.baseline import Baseline
 from capcheck.noise import DRIFT_SLACK, NoiseFloor
-from capcheck.results import SCORE_LIMIT, CaseResult, SuiteResult
+from capcheck.results import SCORE_DIGITS, SCORE_LIMIT, CaseResult, SuiteResult
 from capcheck.verdict import COMPARED, Policy, Status, apply_holm, judge
 
 NAN, INF = float("nan"), float("inf")
@@ -126,7 +126,8 @@ def test_a_verdict_passes_only_on_finite_numbers_within_tolerance(
     pair: tuple[list[float], list[float]], higher: bool, tolerance: float, alpha: float,
     noise: NoiseFloor | None, inconclusive_fails: bool, holm: bool,
 ) -> None:
-    base, cand = pair
+    # Case scores keep SCORE_DIGITS decimals (results.py): the oracle judges what is kept.
+    base, cand = ([round(s, SCORE_DIGITS) for s in side] for side in pair)
     direction = "higher" if higher else "lower"
     policy = Policy(alpha=alpha, inconclusive_fails=inconclusive_fails, holm=holm)
     verdict = judge(_suite(cand, direction), _baseline(base, direction), tolerance, policy, noise=noise)
