@@ -76,3 +76,33 @@ def make_tiny_model(tmp_path_factory: pytest.TempPathFactory, embedded_dir: Path
 def tiny_model_dir(make_tiny_model) -> Path:
     """A tiny random Llama model with the embedded model's tokenizer (fast engine tests)."""
     return make_tiny_model("tiny-model")
+
+
+@pytest.fixture(scope="session")
+def converse():
+    """Three turn waves of five conversations, as the conversation plan sends them (every turn
+    but the last marked `continues` when `hints`), with a one-off request in every wave beside
+    them: `converse(engine, hints)` gives the replies per wave."""
+    from capcheck.requests import Decoding, GenerateRequest, chat
+
+    openers = ["Tell me a story about a fox and a crow and a piece of cheese.", "Hi.",
+               "The cat sat on the mat and looked out of the window.",
+               "One two three four five six seven eight nine ten eleven twelve.",
+               "Let us talk about the weather in spring, summer, autumn and winter."]
+    follow_ups = ["Go on, please, and add some detail.", "Why do you say so?"]
+
+    def run(engine, hints: bool, max_tokens: int = 6) -> list[list[str]]:
+        histories = [[("user", opener)] for opener in openers]
+        waves = []
+        for turn in range(3):
+            requests = [GenerateRequest(chat(*history), Decoding(max_tokens=max_tokens + k % 3),
+                                        continues=hints and turn < 2) for k, history in enumerate(histories)]
+            requests.append(GenerateRequest(f"one-off {turn} " + openers[turn], Decoding(max_tokens=max_tokens)))
+            replies = [c.text for c in engine.generate(requests)]
+            waves.append(replies)
+            if turn < 2:
+                for history, reply in zip(histories, replies):
+                    history += [("assistant", reply), ("user", follow_ups[turn])]
+        return waves
+
+    return run

@@ -155,35 +155,15 @@ def test_parallel_streams_give_the_same_replies_and_progress(lively_model_dir: P
     assert len(set(replies[1])) > len(requests) // 2
 
 
-def _converse(engine, hints: bool, max_tokens: int = 6) -> list[list[str]]:
-    """Three turn waves of five conversations, as the conversation plan sends them, with a
-    one-off request in every wave beside them; the replies per wave."""
-    openers = ["Tell me a story about a fox and a crow and a piece of cheese.", "Hi.", TEXTS[1], TEXTS[3],
-               "Let us talk about the weather in spring, summer, autumn and winter."]
-    follow_ups = ["Go on, please, and add some detail.", "Why do you say so?"]
-    histories = [[("user", opener)] for opener in openers]
-    waves = []
-    for turn in range(3):
-        requests = [GenerateRequest(chat(*history), Decoding(max_tokens=max_tokens + k % 3), continues=hints and turn < 2)
-                    for k, history in enumerate(histories)]
-        requests.append(GenerateRequest(f"one-off {turn} " + TEXTS[turn], Decoding(max_tokens=max_tokens)))
-        replies = [c.text for c in engine.generate(requests)]
-        waves.append(replies)
-        if turn < 2:
-            for history, reply in zip(histories, replies):
-                history += [("assistant", reply), ("user", follow_ups[turn])]
-    return waves
-
-
 @pytest.mark.parametrize("streams", [1, 2])
-def test_continued_conversations_reply_as_if_prefilled_again(lively_model_dir: Path, streams: int) -> None:
+def test_continued_conversations_reply_as_if_prefilled_again(lively_model_dir: Path, converse, streams: int) -> None:
     """Turns that continue a kept cache (joining a batch beside fresh prompts, in one or two
     streams) reply exactly as when their whole history is prefilled again."""
     replies, engines = {}, {}
     for hints in (False, True):
         engines[hints] = load_engine("hf", Checkpoint(model=str(lively_model_dir)),
                                      EngineConfig(batch_size=2, threads=streams, streams=streams))
-        replies[hints] = _converse(engines[hints], hints)
+        replies[hints] = converse(engines[hints], hints)
     assert replies[True] == replies[False]
     assert len({r for wave in replies[True] for r in wave}) > 10
     kept = engines[True].kept

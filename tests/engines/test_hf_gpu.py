@@ -48,6 +48,24 @@ def test_the_hf_engine_on_cuda_answers_as_on_the_cpu_in_float32(make_tiny_model)
 
 
 @pytest.mark.gpu
+def test_continued_conversations_on_cuda_reply_as_if_prefilled_again(make_tiny_model, converse) -> None:
+    """Kept conversation caches live on the GPU; continuing from them changes no reply."""
+    torch = _cuda()
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from capcheck.engines.hf import HFEngine
+
+    folder: Path = make_tiny_model("tiny-gpu-turns", initializer_range=0.2)
+    replies, engines = {}, {}
+    for hints in (False, True):
+        model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).to("cuda").eval()
+        engines[hints] = HFEngine.from_model(model, AutoTokenizer.from_pretrained(folder))
+        replies[hints] = converse(engines[hints], hints)
+    assert replies[True] == replies[False]
+    assert engines[True].kept.reused_tokens > 0 and engines[False].kept.reused_tokens == 0
+
+
+@pytest.mark.gpu
 def test_the_watcher_looks_at_a_cuda_model_in_bfloat16(make_tiny_model) -> None:
     torch = _cuda()
     from transformers import AutoModelForCausalLM, AutoTokenizer
