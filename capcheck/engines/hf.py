@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterator, Sequence, TypeVar
 from capcheck.checkpoint import Checkpoint
 from capcheck.engines import hf_attention, prompts
 from capcheck.engines.base import BASE_SCORING, PROGRESS, EngineConfig, EngineInfo
-from capcheck.engines.hf_kept import KeptRow, KeptRows
+from capcheck.engines.hf_kept import KeptRow, KeptRows, prefix_cache
 from capcheck.errors import CheckpointError, EngineOutOfMemory
 from capcheck.requests import (
     Completion,
@@ -292,7 +292,7 @@ class HFEngine:
                         or self._hit_stop_string(generated[row], decodings[row]):
                     self._report(1, len(generated[row]))
                     if continues[row] and self._plain_cache:
-                        self.kept.keep(_kept_row(prompts_ids[row] + generated[row][:-1], cache, mask, position))
+                        self.kept.keep(KeptRow.from_batch(prompts_ids[row] + generated[row][:-1], cache, mask, position))
                 else:
                     keep.append(position)
             return keep
@@ -363,19 +363,10 @@ class HFEngine:
         starts as that prefix, right-aligned, and only the rest runs, so the cache is
         [padding | kept prefix | padding | rest] (positions stay each row's own)."""
         torch = self._torch
-        from transformers import DynamicCache
-
-        width = max(length for _, length, _ in batch)
-        pad = torch.nn.functional.pad
-        prefixes = [row.prefix(length) for _, length, row in batch]
-        layers = [(torch.cat([pad(p[layer][0], (0, 0, width - length, 0)) for p, (_, length, _) in zip(prefixes, batch)]),
-                   torch.cat([pad(p[layer][1], (0, 0, width - length, 0)) for p, (_, length, _) in zip(prefixes, batch)]))
-                  for layer in range(len(prefixes[0]))]
-        cache = DynamicCache(ddp_cache_data=layers)
+        cache, kept_mask = prefix_cache(torch, [(row, length) for _, length, row in batch])
         rest, rest_mask = self._left_padded([ids[length:] for ids, length, _ in batch])
-        kept_mask = torch.tensor([[0] * (width - length) + [1] * length for _, length, _ in batch])
         mask = torch.cat([kept_mask, rest_mask], dim=-1)
-        positions = (mask.cumsum(-1) - 1)[:, width:].clamp(min=0)
+        positions = (mask.cumsum(-1) - 1)[:, kept_mask.shape[1]:].clamp(min=0)
         logits = self.model(input_ids=rest, attention_mask=mask, position_ids=positions,
                             past_key_values=cache, use_cache=True, logits_to_keep=1).logits
         return cache, mask, logits[:, -1].argmax(-1)
@@ -793,15 +784,6 @@ def _drop_empty_columns(cache: Any, mask: Any) -> Any:
     for layer in cache.layers:
         layer.keys, layer.values = layer.keys[:, :, first:], layer.values[:, :, first:]
     return mask[:, first:]
-
-
-def _kept_row(tokens: list[int], cache: Any, mask: Any, position: int) -> KeptRow:
-    """Copy row `position`'s keys and values out of a batch's cache: its unmasked
-    positions, which hold `tokens` in order."""
-    columns = mask[position].nonzero().squeeze(-1)
-    assert len(columns) == len(tokens), (len(columns), len(tokens))
-    return KeptRow(tuple(tokens), tuple((layer.keys[position:position + 1, :, columns],
-                                         layer.values[position:position + 1, :, columns]) for layer in cache.layers))
 
 
 def _strip_after_stop(row: list[int], stop_ids: list[int]) -> tuple[list[int], bool]:

@@ -31,6 +31,15 @@ class KeptRow:
         """The keys and values of the first `length` tokens (views, not copies)."""
         return [(k[:, :, :length], v[:, :, :length]) for k, v in self.layers]
 
+    @classmethod
+    def from_batch(cls, tokens: list[int], cache: Any, mask: Any, position: int) -> "KeptRow":
+        """Copy row `position` out of a batch's cache: its unmasked columns, which hold
+        `tokens` in order."""
+        columns = mask[position].nonzero().squeeze(-1)
+        assert len(columns) == len(tokens), (len(columns), len(tokens))
+        return cls(tuple(tokens), tuple((layer.keys[position:position + 1, :, columns],
+                                         layer.values[position:position + 1, :, columns]) for layer in cache.layers))
+
 
 class KeptRows:
     """Kept rows, oldest evicted first past `budget` bytes; thread-safe (greedy streams
@@ -114,3 +123,18 @@ def _common_prefix(a: tuple[int, ...], b: list[int], limit: int) -> int:
         else:
             high = middle - 1
     return low
+
+
+def prefix_cache(torch: Any, rows: list[tuple[KeptRow, int]]) -> tuple[Any, Any]:
+    """A batch's cache and mask holding each (row, length)'s first `length` tokens,
+    right-aligned and padded on the left to the longest."""
+    from transformers import DynamicCache
+
+    width = max(length for _, length in rows)
+    pad = torch.nn.functional.pad
+    prefixes = [row.prefix(length) for row, length in rows]
+    layers = [tuple(torch.cat([pad(p[layer][part], (0, 0, width - length, 0)) for p, (_, length) in zip(prefixes, rows)])
+                    for part in (0, 1))
+              for layer in range(len(prefixes[0]))]
+    mask = torch.tensor([[0] * (width - length) + [1] * length for _, length in rows])
+    return DynamicCache(ddp_cache_data=layers), mask
