@@ -121,14 +121,14 @@ def test_prompts_sharing_a_system_prompt_reply_as_if_run_alone(lively_model_dir:
     requests = [GenerateRequest(chat(("system", system), ("user", u)), Decoding(max_tokens=n))
                 for u, n in zip(users, [5, 7, 3, 8, 4, 6, 2, 7])]
     shared: list[int] = []
-    real_shared_prefix = engine._shared_prefix
+    real_shared_prefix = engine.decoder.shared_prefix
 
     def spy(batch):  # type: ignore[no-untyped-def]
         length, prefix = real_shared_prefix(batch)
         shared.append(length)
         return length, prefix
 
-    engine._shared_prefix = spy
+    engine.decoder.shared_prefix = spy  # type: ignore[method-assign]
     together = engine.generate(requests)
     assert max(shared) >= 8  # the shared-prefix path ran
     alone = [engine.generate([r])[0] for r in requests]
