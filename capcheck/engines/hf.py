@@ -41,7 +41,7 @@ _MIN_SHARED_CONTEXT = 16
 # Fewer greedy requests than this per stream are not worth a stream of their own.
 _MIN_REQUESTS_PER_STREAM = 4
 # Conversations' caches kept between turn waves, at most (oldest dropped first; all dropped
-# on out-of-memory). The full gate's conversations held 985 MiB at most on SmolLM2-135M in
+# on out-of-memory). The full gate's conversations held under 1 GiB at once on SmolLM2-135M in
 # float32; a 7B model's 1,000-token history takes 0.1 to 0.5 GiB, so a few dozen
 # conversations continue from memory and the rest are prefilled as before.
 _KEPT_BYTES = 4 * 2**30
