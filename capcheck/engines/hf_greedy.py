@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from capcheck.engines.hf_kept import KeptRow, KeptRows, prefix_cache
+from capcheck.engines.hf_kept import KeptRow, KeptRows, common_prefix, prefix_cache
 from capcheck.requests import Decoding
 
 # A joining group's common prompt prefix shorter than this is prefilled with each row.
@@ -134,11 +134,7 @@ class GreedyDecoder:
         if continued:
             continued.sort(key=lambda c: -len(prompts_ids[c[0]]))
             parts.append(self._prefill_continued([(prompts_ids[i], length, row) for i, length, row in continued]))
-        cache, mask, step = parts[0]
-        if len(parts) > 1:
-            mask = _join_caches(self.torch, cache, mask, parts[1][0], parts[1][1])
-            step = self.torch.cat([step, parts[1][2]])
-        return fresh + [i for i, _, _ in continued], cache, mask, step
+        return (fresh + [i for i, _, _ in continued], *_joined(self.torch, parts))
 
     def _prefill_continued(self, batch: list[tuple[list[int], int, KeptRow]]) -> tuple[Any, Any, Any]:
         """Prefill prompts whose first `length` tokens are held by a kept row: each row's cache
@@ -179,11 +175,7 @@ class GreedyDecoder:
                                 past_key_values=cache, use_cache=True, logits_to_keep=1).logits
             self.plain_cache = _is_plain_dynamic(cache)
             parts.append((cache, mask, logits[:, -1].argmax(-1)))
-        cache, mask, step = parts[0]
-        for part_cache, part_mask, part_step in parts[1:]:
-            mask = _join_caches(torch, cache, mask, part_cache, part_mask)
-            step = torch.cat([step, part_step])
-        return cache, mask, step
+        return _joined(torch, parts)
 
     def shared_prefix(self, batch: list[list[int]]) -> tuple[int, Any]:
         """(length, KV cache of one row) of the prefix every prompt of the batch shares;
@@ -220,11 +212,7 @@ def _common_prefix_length(rows: list[list[int]]) -> int:
     """Tokens every row starts with, leaving each row at least one token of its own (the
     last prompt token must run to give the row's first reply token)."""
     shortest = min(len(row) for row in rows) - 1
-    first = rows[0]
-    n = 0
-    while n < shortest and all(row[n] == first[n] for row in rows):
-        n += 1
-    return n
+    return min(common_prefix(rows[0], row, shortest) for row in rows)
 
 
 def _length_chunks(rows: list[list[int]], shared: int) -> list[list[list[int]]]:
@@ -249,6 +237,16 @@ def _join_caches(torch: Any, cache: Any, mask: Any, new_cache: Any, new_mask: An
         old.keys = torch.cat([left(old.keys, (0, 0, pad_old, 0)), left(new.keys, (0, 0, pad_new, 0))])
         old.values = torch.cat([left(old.values, (0, 0, pad_old, 0)), left(new.values, (0, 0, pad_new, 0))])
     return torch.cat([left(mask, (pad_old, 0)), left(new_mask, (pad_new, 0))])
+
+
+def _joined(torch: Any, parts: list[tuple[Any, Any, Any]]) -> tuple[Any, Any, Any]:
+    """One (cache, mask, first tokens) of prefilled parts, rows in order (the first part's
+    cache grows in place)."""
+    cache, mask, step = parts[0]
+    for part_cache, part_mask, part_step in parts[1:]:
+        mask = _join_caches(torch, cache, mask, part_cache, part_mask)
+        step = torch.cat([step, part_step])
+    return cache, mask, step
 
 
 def _drop_empty_columns(cache: Any, mask: Any) -> Any:

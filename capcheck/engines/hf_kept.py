@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 MIN_REUSED = 16
 """A kept prefix shorter than this is prefilled again (copying it would not pay)."""
@@ -81,7 +81,7 @@ class KeptRows:
             rows = list(self._rows.values())
         best, found = 0, None
         for row in rows:
-            length = _common_prefix(row.tokens, ids, len(ids) - 1)
+            length = common_prefix(row.tokens, ids, len(ids) - 1)
             if length > best:
                 best, found = length, row
         if found is None or best < MIN_REUSED:
@@ -110,15 +110,15 @@ class KeptRows:
         return len(self._rows)
 
 
-def _common_prefix(a: tuple[int, ...], b: list[int], limit: int) -> int:
+def common_prefix(a: Sequence[int], b: Sequence[int], limit: int) -> int:
     """Length of the common prefix of a and b, at most `limit` (binary search over slice
     comparisons, which run in C: histories are hundreds of tokens, rows dozens)."""
-    low, high = 0, min(len(a), len(b), limit)
-    if tuple(b[:high]) == a[:high]:
+    low, high = 0, max(0, min(len(a), len(b), limit))
+    if tuple(a[:high]) == tuple(b[:high]):
         return high
     while low < high:  # a[:low] == b[:low]; the answer lies in [low, high]
         middle = (low + high + 1) // 2
-        if tuple(b[:middle]) == a[:middle]:
+        if tuple(a[:middle]) == tuple(b[:middle]):
             low = middle
         else:
             high = middle - 1
